@@ -1,0 +1,27 @@
+{
+    "name": "Customer Deposits (Acomptes)",
+    "summary": "Invoice, send and track the customer deposit the moment an order "
+    "is confirmed",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "acompte_deposit developers",
+    "license": "LGPL-3",
+    "depends": ["sale_management"],
+    "data": [
+        "security/acompte_deposit_security.xml",
+        "security/ir.model.access.csv",
+        "data/sale_deposit_term_data.xml",
+        "data/ir_cron.xml",
+        "views/sale_deposit_term_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_portal_templates.xml",
+        "report/sale_order_report_templates.xml",
+        "views/acompte_deposit_menus.xml",
+    ],
+    "demo": ["demo/acompte_deposit_demo.xml"],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,22 @@
+"""Plain-Python rules of the deposit flow.
+
+Nothing in this package imports Odoo: the models gather the data and call these
+functions, and the top-level ``tests/`` exercise them without a database.
+"""
+
+from .amount import (
+    amount_left_to_invoice,
+    deposit_amount,
+    exceeds_order_total,
+    term_errors,
+)
+from .state import DepositInvoice, deposit_state
+
+__all__ = [
+    "DepositInvoice",
+    "amount_left_to_invoice",
+    "deposit_amount",
+    "deposit_state",
+    "exceeds_order_total",
+    "term_errors",
+]

@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    deposit_term_id = fields.Many2one(
+        related="company_id.deposit_term_id",
+        readonly=False,
+    )

@@ -1,0 +1,157 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..deposit_rules import amount as deposit_amount_rules
+
+
+class SaleDepositTerm(models.Model):
+    _name = "sale.deposit.term"
+    _description = "Deposit Terms"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True,
+        translate=True,
+    )
+    sequence = fields.Integer(
+        default=10,
+    )
+    active = fields.Boolean(
+        default=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        index=True,
+        help="Leave empty to share these deposit terms between all companies.",
+    )
+    amount_type = fields.Selection(
+        selection=[
+            ("percent", "Percentage of the order total"),
+            ("fixed", "Fixed amount"),
+        ],
+        string="Deposit Type",
+        required=True,
+        default="percent",
+    )
+    value = fields.Float(
+        string="Value",
+        required=True,
+        digits="Account",
+        default=30.0,
+        help="A percentage of the order's total, taxes included (between 0 and 100), "
+        "or a fixed amount, taxes included, in the currency below.",
+    )
+    currency_id = fields.Many2one(
+        comodel_name="res.currency",
+        string="Currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        help="Currency of a fixed deposit; orders in another currency get it "
+        "converted at the confirmation date.",
+    )
+    due_days = fields.Integer(
+        string="Due Delay (Days)",
+        required=True,
+        default=7,
+        help="Number of days after the order confirmation by which the deposit is due.",
+    )
+    auto_post = fields.Boolean(
+        string="Post Automatically",
+        default=True,
+        help="Post the deposit invoice as soon as the order is confirmed. Otherwise "
+        "it stays in draft for the accountant to check.",
+    )
+    auto_send = fields.Boolean(
+        string="Send Automatically",
+        default=True,
+        help="E-mail the posted deposit invoice to the customer with the link to pay "
+        "it online.",
+    )
+    note = fields.Html(
+        string="Payment Instructions",
+        translate=True,
+        help="Printed on quotations and shown on the customer portal below the "
+        "deposit amount.",
+    )
+    rule_description = fields.Char(
+        string="Amount Rule",
+        compute="_compute_rule_description",
+    )
+
+    @api.depends("amount_type", "value", "currency_id", "due_days")
+    @api.depends_context("lang")
+    def _compute_rule_description(self):
+        for term in self:
+            term.rule_description = term._get_rule_description()
+
+    @api.constrains("amount_type", "value", "due_days")
+    def _check_value(self):
+        messages = {
+            deposit_amount_rules.PERCENT_OUT_OF_RANGE: self.env._(
+                "The deposit percentage of %(terms)s must be above 0 and at most 100."
+            ),
+            deposit_amount_rules.FIXED_NOT_POSITIVE: self.env._(
+                "The fixed deposit amount of %(terms)s must be above zero."
+            ),
+            deposit_amount_rules.NEGATIVE_DUE_DAYS: self.env._(
+                "The due delay of %(terms)s cannot be negative: use 0 for a deposit "
+                "due on confirmation."
+            ),
+        }
+        for term in self:
+            errors = deposit_amount_rules.term_errors(
+                term.amount_type, term.value, term.due_days
+            )
+            if errors:
+                raise ValidationError(
+                    "\n".join(messages[error] for error in errors)
+                    % {"terms": term.display_name}
+                )
+
+    def _get_rule_description(self):
+        """Say in words how the deposit of these terms is computed."""
+        self.ensure_one()
+        _ = self.env._
+        if self.amount_type == "percent":
+            amount = _(
+                "%(percent)s%% of the order total, taxes included",
+                percent=f"{self.value:g}",
+            )
+        else:
+            amount = _(
+                "%(amount)s, taxes included, whatever the order total (never more "
+                "than the total)",
+                amount=self.currency_id.format(self.value),
+            )
+        if self.due_days:
+            due = _("due %(days)s days after confirmation", days=self.due_days)
+        else:
+            due = _("due on confirmation")
+        return _(
+            "Deposit of %(amount)s, %(due)s. Taxes are split per rate as on the "
+            "order; orders with a zero total get no deposit.",
+            amount=amount,
+            due=due,
+        )
+
+    def _get_deposit_amount(self, order):
+        """Tax-included deposit these terms ask of ``order``, in its currency."""
+        self.ensure_one()
+        value = self.value
+        if self.amount_type == "fixed" and self.currency_id != order.currency_id:
+            value = self.currency_id._convert(
+                value,
+                order.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.context_today(self),
+            )
+        return float(
+            deposit_amount_rules.deposit_amount(
+                self.amount_type,
+                value,
+                order.amount_total,
+                rounding=order.currency_id.rounding,
+            )
+        )

@@ -1,0 +1,423 @@
+import logging
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from ..deposit_rules import DepositInvoice, amount_left_to_invoice, deposit_state
+from ..deposit_rules import exceeds_order_total
+
+_logger = logging.getLogger(__name__)
+
+DEPOSIT_STATES = [
+    ("none", "No Deposit"),
+    ("to_invoice", "To Invoice"),
+    ("awaiting", "Awaiting Payment"),
+    ("overdue", "Overdue"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    deposit_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms",
+        compute="_compute_deposit_term_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+        domain="[('company_id', 'in', (False, company_id))]",
+        help="The deposit invoice is created from these terms when the order is "
+        "confirmed. Defaults to the customer's deposit terms, else the company's.",
+    )
+    deposit_amount = fields.Monetary(
+        string="Deposit",
+        compute="_compute_deposit_amount",
+        store=True,
+        currency_field="currency_id",
+        help="Deposit asked on confirmation, taxes included, in the order's currency.",
+    )
+    deposit_state = fields.Selection(
+        selection=DEPOSIT_STATES,
+        string="Deposit Status",
+        compute="_compute_deposit_state",
+        store=True,
+        index=True,
+        copy=False,
+        default="none",
+    )
+    deposit_date_due = fields.Date(
+        string="Deposit Due Date",
+        compute="_compute_deposit_state",
+        store=True,
+        copy=False,
+    )
+    deposit_invoice_ids = fields.Many2many(
+        comodel_name="account.move",
+        string="Deposit Invoices",
+        compute="_compute_deposit_invoice_ids",
+    )
+    deposit_invoice_count = fields.Integer(
+        string="Deposit Invoice Count",
+        compute="_compute_deposit_invoice_ids",
+    )
+    deposit_amount_above_total = fields.Boolean(
+        compute="_compute_deposit_amount_above_total",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_deposit_term_id(self):
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                continue
+            order.deposit_term_id = order._get_default_deposit_term()
+
+    @api.depends(
+        "deposit_term_id",
+        "amount_total",
+        "currency_id",
+        "date_order",
+    )
+    def _compute_deposit_amount(self):
+        for order in self:
+            term = order.deposit_term_id
+            order.deposit_amount = term._get_deposit_amount(order) if term else 0.0
+
+    @api.depends("deposit_amount", "amount_total")
+    def _compute_deposit_amount_above_total(self):
+        for order in self:
+            order.deposit_amount_above_total = bool(
+                order.deposit_term_id.amount_type == "fixed"
+                and order.amount_total > 0
+                and exceeds_order_total(
+                    Decimal(str(order.deposit_amount)),
+                    Decimal(str(order.amount_total)),
+                    rounding=Decimal(str(order.currency_id.rounding)),
+                )
+            )
+
+    @api.depends(
+        "order_line.invoice_lines.move_id.is_deposit",
+        "order_line.invoice_lines.move_id.state",
+    )
+    def _compute_deposit_invoice_ids(self):
+        for order in self:
+            invoices = order._get_deposit_invoices()
+            order.deposit_invoice_ids = invoices
+            order.deposit_invoice_count = len(invoices)
+
+    @api.depends(
+        "state",
+        "deposit_amount",
+        "transaction_ids.state",
+        "transaction_ids.amount",
+        "order_line.invoice_lines.move_id.is_deposit",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.amount_residual",
+        "order_line.invoice_lines.move_id.invoice_date_due",
+    )
+    def _compute_deposit_state(self):
+        for order in self:
+            invoices = order.sudo()._get_deposit_invoices()
+            live_posted = invoices.filtered(
+                lambda move: move.state == "posted" and move.payment_state != "reversed"
+            )
+            order.deposit_date_due = min(
+                live_posted.mapped("invoice_date_due"), default=False
+            )
+            currency = order.currency_id
+            order.deposit_state = deposit_state(
+                order.state,
+                has_deposit=currency.compare_amounts(order.deposit_amount, 0) > 0,
+                prepaid=currency.compare_amounts(
+                    order.amount_paid, order.deposit_amount
+                )
+                >= 0,
+                invoices=[
+                    DepositInvoice(
+                        state=move.state,
+                        payment_state=move.payment_state,
+                        amount_residual=Decimal(str(move.amount_residual)),
+                        date_due=move.invoice_date_due,
+                    )
+                    for move in invoices
+                ],
+                today=order.company_id._get_deposit_today(),
+            )
+
+    def _confirmation_error_message(self):
+        error = super()._confirmation_error_message()
+        if error or not self.deposit_amount_above_total:
+            return error
+        return self.env._(
+            "The deposit of %(deposit)s asked by the deposit terms %(terms)s is above "
+            "the total of %(order)s (%(total)s). Lower the deposit or choose other "
+            "deposit terms, then confirm again.",
+            deposit=self.currency_id.format(self.deposit_amount),
+            terms=self.deposit_term_id.display_name,
+            order=self.name,
+            total=self.currency_id.format(self.amount_total),
+        )
+
+    def write(self, vals):
+        if "deposit_term_id" in vals:
+            locked = self.filtered(
+                lambda order: order.state not in ("draft", "sent")
+                and order.deposit_term_id.id != vals["deposit_term_id"]
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "The deposit terms of %(orders)s can no longer change: they "
+                        "are only chosen on quotations.",
+                        orders=", ".join(locked.mapped("name")),
+                    )
+                )
+        return super().write(vals)
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._create_deposit_invoices()
+        return result
+
+    def action_cancel(self):
+        self._check_deposit_allows_cancel()
+        return super().action_cancel()
+
+    def _action_cancel(self):
+        self._check_deposit_allows_cancel()
+        return super()._action_cancel()
+
+    def action_create_deposit_invoice(self):
+        """Retry the deposit invoice of confirmed orders that have none yet."""
+        orders = self.filtered(lambda order: order.deposit_state == "to_invoice")
+        if not orders:
+            raise UserError(
+                self.env._("These orders have no deposit waiting to be invoiced.")
+            )
+        invoices = orders._create_deposit_invoices(raise_on_error=True)
+        if not invoices:
+            raise UserError(
+                self.env._(
+                    "No deposit invoice was needed: the deposit is already invoiced "
+                    "or paid online."
+                )
+            )
+        return orders.action_view_deposit_invoices()
+
+    def action_view_deposit_invoices(self):
+        invoices = self.sudo()._get_deposit_invoices()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        if len(invoices) == 1:
+            action["views"] = [(self.env.ref("account.view_move_form").id, "form")]
+            action["res_id"] = invoices.id
+        return action
+
+    def _get_default_deposit_term(self):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        partner = self.partner_id.commercial_partner_id.with_company(company)
+        return partner.deposit_term_id or company.deposit_term_id
+
+    def _get_deposit_invoices(self):
+        """Deposit invoices of the orders, cancelled ones included."""
+        return self.order_line.filtered("is_downpayment").invoice_lines.move_id.filtered(
+            "is_deposit"
+        )
+
+    def _get_live_deposit_invoices(self):
+        return self._get_deposit_invoices().filtered(
+            lambda move: move.state != "cancel" and move.payment_state != "reversed"
+        )
+
+    def _check_deposit_allows_cancel(self):
+        """Refuse to cancel an order whose deposit is posted or paid.
+
+        Money was asked for or received: the accountant reverses the deposit
+        invoice with a credit note (and refunds what was paid) before the order
+        can be cancelled. Draft deposit invoices are cancelled with the order.
+        """
+        for order in self:
+            posted = order.sudo()._get_live_deposit_invoices().filtered(
+                lambda move: move.state == "posted"
+            )
+            if posted:
+                raise UserError(
+                    self.env._(
+                        "%(order)s cannot be cancelled: its deposit invoice "
+                        "%(invoices)s is posted. Reverse it with a credit note "
+                        "(and refund any payment) first, then cancel the order.",
+                        order=order.name,
+                        invoices=", ".join(posted.mapped("name")),
+                    )
+                )
+
+    def _create_deposit_invoices(self, raise_on_error=False):
+        """Create, post and send the deposit invoice of confirmed orders.
+
+        Orders without deposit, already invoiced or fully paid online are skipped.
+        A failure leaves the order in ``to_invoice`` with a note and an activity
+        for the salesperson, or raises when ``raise_on_error`` is set.
+        """
+        invoices = self.env["account.move"]
+        for order in self:
+            if order.state != "sale" or not order.deposit_term_id:
+                continue
+            invoices |= order._create_deposit_invoice(raise_on_error=raise_on_error)
+        return invoices
+
+    def _create_deposit_invoice(self, raise_on_error=False):
+        self.ensure_one()
+        # Two workers confirming or retrying the same order wait on this lock; the
+        # second one then finds the deposit invoice of the first and stops.
+        self.env.cr.execute(
+            SQL("SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", self.id)
+        )
+        order = self.sudo().with_company(self.company_id)
+        order.invalidate_recordset(["order_line"])
+        if order._get_live_deposit_invoices():
+            return self.env["account.move"]
+
+        currency = order.currency_id
+        amount = float(
+            amount_left_to_invoice(
+                Decimal(str(order.deposit_amount)),
+                Decimal(str(order.amount_paid)),
+                rounding=Decimal(str(currency.rounding)),
+            )
+        )
+        if currency.compare_amounts(amount, 0) <= 0:
+            return self.env["account.move"]
+
+        try:
+            with self.env.cr.savepoint():
+                invoice = order._make_deposit_invoice(amount)
+        except (UserError, ValidationError) as error:
+            if raise_on_error:
+                raise
+            _logger.warning(
+                "Deposit invoice of %s could not be created: %s", order.name, error
+            )
+            order._notify_deposit_failure(error)
+            return self.env["account.move"]
+
+        order._close_deposit_failure_activities()
+        if order.deposit_term_id.auto_send and invoice.state == "posted":
+            order._send_deposit_invoice(invoice)
+        return invoice
+
+    def _prepare_deposit_wizard_values(self, amount):
+        self.ensure_one()
+        return {
+            "advance_payment_method": "fixed",
+            "fixed_amount": amount,
+            "sale_order_ids": [Command.set(self.ids)],
+            "deposit_term_id": self.deposit_term_id.id,
+            "deposit_invoice_date": self.company_id._get_deposit_today(),
+        }
+
+    def _make_deposit_invoice(self, amount):
+        """Create the deposit invoice through Odoo's down payment wizard."""
+        self.ensure_one()
+        wizard = self.env["sale.advance.payment.inv"].create(
+            self._prepare_deposit_wizard_values(amount)
+        )
+        invoice = wizard._create_invoices(self)
+        if self.deposit_term_id.auto_post:
+            invoice.action_post()
+        return invoice
+
+    def _send_deposit_invoice(self, invoice):
+        """Queue the invoice e-mail of Odoo, with its portal link to pay online.
+
+        The e-mail goes out from Odoo's background sending job, in its own
+        transaction: a sending failure shows on the invoice and never undoes it.
+        """
+        self.ensure_one()
+        if not invoice.partner_id.email:
+            body = self.env._(
+                "The deposit invoice %(invoice)s was not e-mailed: %(customer)s has "
+                "no e-mail address. Send it by hand once the address is known.",
+                invoice=invoice._get_html_link(),
+                customer=invoice.partner_id.display_name,
+            )
+            self.message_post(body=body, subtype_xmlid="mail.mt_note")
+            return
+        invoice._portal_ensure_token()
+        invoice.sending_data = {
+            "author_user_id": self.env.user.id,
+            "author_partner_id": self.env.user.partner_id.id,
+            "sending_methods": ["email"],
+        }
+        self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    def _notify_deposit_failure(self, error):
+        """Tell the salesperson, on the order, why the deposit invoice is missing."""
+        self.ensure_one()
+        summary = self.env._("Deposit invoice not created")
+        note = self.env._(
+            "The deposit invoice of %(order)s could not be created: %(reason)s "
+            "Fix the cause, then use the Create Deposit Invoice button.",
+            order=self.name,
+            reason=str(error.args[0] if error.args else error),
+        )
+        self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        if not self._get_deposit_failure_activities():
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=summary,
+                note=note,
+                user_id=self.user_id.id or self.env.uid,
+            )
+
+    def _get_deposit_failure_activities(self):
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        return self.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+            and activity.summary == self.env._("Deposit invoice not created")
+        )
+
+    def _close_deposit_failure_activities(self):
+        activities = self._get_deposit_failure_activities()
+        if activities:
+            activities.action_feedback(
+                feedback=Markup("<p>%s</p>")
+                % self.env._("The deposit invoice was created.")
+            )
+
+    @api.model
+    def _cron_update_deposit_state(self):
+        """Move deposits whose due date has passed to ``overdue``.
+
+        The status is stored; this scheduled action refreshes it the day after the
+        due date, in each company's time zone, without anyone opening the order.
+        """
+        count = 0
+        for company in self.env["res.company"].sudo().search([]):
+            orders = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("deposit_state", "in", ("awaiting", "partial")),
+                    ("deposit_date_due", "<", company._get_deposit_today()),
+                ]
+            )
+            if orders:
+                self.env.add_to_compute(self._fields["deposit_state"], orders)
+                orders.flush_recordset(["deposit_state"])
+                count += len(orders)
+        _logger.info("Deposit status refreshed: %s orders now overdue", count)

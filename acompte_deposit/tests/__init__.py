@@ -1,0 +1,3 @@
+from . import test_deposit_amount
+from . import test_deposit_confirm
+from . import test_deposit_term
