@@ -283,10 +283,13 @@ class SaleOrder(models.Model):
 
     def _create_deposit_invoice(self, raise_on_error=False):
         self.ensure_one()
-        # Two workers confirming or retrying the same order wait on this lock; the
-        # second one then finds the deposit invoice of the first and stops.
+        # Writing the order's row serialises two workers on the same order: the
+        # second waits, then fails with a serialization error and is retried by
+        # Odoo; the retry sees the first one's invoice and stops. A plain lock
+        # would not do, as the second worker's snapshot could predate the first
+        # one's commit.
         self.env.cr.execute(
-            SQL("SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", self.id)
+            SQL("UPDATE sale_order SET write_date = write_date WHERE id = %s", self.id)
         )
         order = self.sudo().with_company(self.company_id)
         order.invalidate_recordset(["order_line"])
