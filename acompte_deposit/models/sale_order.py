@@ -362,9 +362,14 @@ class SaleOrder(models.Model):
             self.message_post(body=body, subtype_xmlid="mail.mt_note")
             return
         invoice._portal_ensure_token()
+        # A customer signing online confirms as a portal or public user: the
+        # e-mail then comes from the salesperson, not from the customer.
+        author = self.env.user
+        if not author._is_internal():
+            author = self.user_id or self.env.ref("base.user_root")
         invoice.sending_data = {
-            "author_user_id": self.env.user.id,
-            "author_partner_id": self.env.user.partner_id.id,
+            "author_user_id": author.id,
+            "author_partner_id": author.partner_id.id,
             "sending_methods": ["email"],
         }
         self.env.ref("account.ir_cron_account_move_send")._trigger()

@@ -76,6 +76,16 @@ class TestDepositConfirm(DepositCommon):
         self.assertEqual(order.sudo().deposit_invoice_ids.amount_total, 360.0)
         self.assertEqual(self.env["product.product"].search_count([]), products)
 
+    def test_customer_signing_online_gets_the_deposit_from_the_salesperson(self):
+        portal_user = self.company_data["default_user_portal"]
+        order = self._order(user_id=self.salesman.id, require_signature=True)
+        # The portal controller confirms with the customer's user, in sudo.
+        order.with_user(portal_user).sudo().action_confirm()
+        invoice = order.deposit_invoice_ids
+        self.assertRecordValues(invoice, [{"state": "posted", "amount_total": 360.0}])
+        self.assertEqual(invoice.sending_data["author_user_id"], self.salesman.id)
+        self.assertEqual(order.deposit_state, "awaiting")
+
     def test_terms_kept_in_draft_leave_the_deposit_to_invoice(self):
         order = self._order(deposit_term_id=self.term_draft.id)
         order.action_confirm()
