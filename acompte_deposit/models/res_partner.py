@@ -9,6 +9,7 @@ class ResPartner(models.Model):
         string="Deposit Terms",
         company_dependent=True,
         domain="[('company_id', 'in', (False, current_company_id))]",
-        help="Deposit terms of this customer's new quotations, in the current "
-        "company. Set on the company of a contact; empty means the company default.",
+        help="Deposit terms of this customer's new quotations in the current company. "
+        "Contacts follow the terms of the customer they belong to. Empty: the "
+        "default deposit terms of the Sales settings apply.",
     )

@@ -7,7 +7,8 @@ class SaleAdvancePaymentInv(models.TransientModel):
     deposit_term_id = fields.Many2one(
         comodel_name="sale.deposit.term",
         string="Deposit Terms",
-        help="Set when the down payment is the deposit these terms ask for.",
+        help="Deposit terms this down payment comes from, when the order's "
+        "confirmation created it.",
     )
     deposit_invoice_date = fields.Date(
         string="Deposit Invoice Date",

@@ -28,8 +28,8 @@ class SaleDepositTerm(models.Model):
     )
     amount_type = fields.Selection(
         selection=[
-            ("percent", "Percentage of the order total"),
-            ("fixed", "Fixed amount"),
+            ("percent", "Percentage of the Order Total"),
+            ("fixed", "Fixed Amount"),
         ],
         string="Deposit Type",
         required=True,
@@ -113,23 +113,23 @@ class SaleDepositTerm(models.Model):
     def _get_rule_description(self):
         """Say in words how the deposit of these terms is computed."""
         self.ensure_one()
-        _ = self.env._
         if self.amount_type == "percent":
-            amount = _(
+            percent = f"{self.value:g}"
+            amount = self.env._(
                 "%(percent)s%% of the order total, taxes included",
-                percent=f"{self.value:g}",
+                percent=percent,
             )
         else:
-            amount = _(
-                "%(amount)s, taxes included, whatever the order total (never more "
-                "than the total)",
+            amount = self.env._(
+                "%(amount)s, taxes included, whatever the order total (an order "
+                "below that amount cannot be confirmed with these terms)",
                 amount=self.currency_id.format(self.value),
             )
         if self.due_days:
-            due = _("due %(days)s days after confirmation", days=self.due_days)
+            due = self.env._("due %(days)s days after confirmation", days=self.due_days)
         else:
-            due = _("due on confirmation")
-        return _(
+            due = self.env._("due on confirmation")
+        return self.env._(
             "Deposit of %(amount)s, %(due)s. Taxes are split per rate as on the "
             "order; orders with a zero total get no deposit.",
             amount=amount,

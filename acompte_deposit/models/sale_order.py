@@ -162,8 +162,8 @@ class SaleOrder(models.Model):
             return error
         return self.env._(
             "The deposit of %(deposit)s asked by the deposit terms %(terms)s is above "
-            "the total of %(order)s (%(total)s). Lower the deposit or choose other "
-            "deposit terms, then confirm again.",
+            "the total of %(order)s (%(total)s). Choose other deposit terms, or lower "
+            "the fixed amount of these terms, then confirm again.",
             deposit=self.currency_id.format(self.deposit_amount),
             terms=self.deposit_term_id.display_name,
             order=self.name,
@@ -204,7 +204,10 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda order: order.deposit_state == "to_invoice")
         if not orders:
             raise UserError(
-                self.env._("These orders have no deposit waiting to be invoiced.")
+                self.env._(
+                    "No deposit is waiting to be invoiced on %(orders)s.",
+                    orders=", ".join(self.mapped("name")),
+                )
             )
         invoices = orders._create_deposit_invoices(raise_on_error=True)
         if not invoices:
@@ -259,9 +262,9 @@ class SaleOrder(models.Model):
             if posted:
                 raise UserError(
                     self.env._(
-                        "%(order)s cannot be cancelled: its deposit invoice "
-                        "%(invoices)s is posted. Reverse it with a credit note "
-                        "(and refund any payment) first, then cancel the order.",
+                        "%(order)s cannot be cancelled while its deposit is posted "
+                        "(%(invoices)s). Reverse the deposit with a credit note, and "
+                        "refund what was paid, then cancel the order.",
                         order=order.name,
                         invoices=", ".join(posted.mapped("name")),
                     )
@@ -379,8 +382,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         summary = self.env._("Deposit invoice not created")
         note = self.env._(
-            "The deposit invoice of %(order)s could not be created: %(reason)s "
-            "Fix the cause, then use the Create Deposit Invoice button.",
+            "The deposit invoice of %(order)s could not be created. Reason: "
+            "%(reason)s — once it is fixed, click Create Deposit Invoice.",
             order=self.name,
             reason=str(error.args[0] if error.args else error),
         )

@@ -62,6 +62,8 @@ class TestDepositConcurrency(BaseCase):
                     ],
                 }
             )
+            # Committed records outlive the test: archive them afterwards.
+            self.addCleanup(self._archive, [term, partner, product])
             if confirm:
                 # A confirmed order whose deposit is still to invoice, as after a
                 # first attempt that failed for want of a sales journal.
@@ -72,6 +74,11 @@ class TestDepositConcurrency(BaseCase):
                 order.action_confirm()
                 journals.action_unarchive()
             return order.id
+
+    def _archive(self, records):
+        with self.registry.cursor() as cr:
+            for record in records:
+                record.with_env(self._env(cr)).action_archive()
 
     def _run_workers(self, order_id, method):
         """Run ``method`` on the order from two processes at the same instant."""

@@ -129,7 +129,7 @@ class TestDepositConfirm(DepositCommon):
     def test_cancel_with_posted_deposit_is_refused(self):
         order = self._order()
         order.action_confirm()
-        with self.assertRaisesRegex(UserError, "Reverse it with a credit note"):
+        with self.assertRaisesRegex(UserError, "Reverse the deposit with a credit note"):
             order.with_context(disable_cancel_warning=True).action_cancel()
         self.assertRecordValues(order, [{"state": "sale", "deposit_state": "awaiting"}])
 

@@ -50,7 +50,9 @@ class TestDepositTerm(DepositCommon):
             "confirmation. Taxes are split per rate as on the order; orders with a "
             "zero total get no deposit.",
         )
-        self.assertIn("taxes included, whatever the order total", self.term_fixed.rule_description)
+        self.assertIn(
+            "taxes included, whatever the order total", self.term_fixed.rule_description
+        )
 
     def test_quotation_takes_customer_terms_then_company_terms(self):
         self.company.deposit_term_id = self.term_fixed
