@@ -22,6 +22,4 @@
         "views/acompte_deposit_menus.xml",
     ],
     "demo": ["demo/acompte_deposit_demo.xml"],
-    "installable": True,
-    "application": False,
 }

@@ -37,8 +37,9 @@ def deposit_state(order_state, has_deposit, invoices, today, prepaid=False):
     ``order_state`` is the sale order's state, ``has_deposit`` whether it asks
     for a deposit (terms and a positive amount), ``invoices`` its deposit
     invoices, ``today`` the company's date and ``prepaid`` whether online
-    payments already cover the deposit (then no deposit invoice is needed). Posted invoices rule: past due
-    with something left is ``overdue`` (even when partly paid), then
+    payments already cover the deposit (then no deposit invoice is needed).
+    Posted invoices rule: past due with something left is ``overdue`` (even
+    when partly paid), then
     ``partial``, ``paid`` or ``awaiting``. A confirmed order whose deposit is
     not posted yet is ``to_invoice``. Deposits that were all cancelled or
     reversed, or a cancelled order that had one, are ``cancelled``.
@@ -49,10 +50,10 @@ def deposit_state(order_state, has_deposit, invoices, today, prepaid=False):
         return CANCELLED if invoices or has_deposit else NONE
     if posted:
         return _posted_state(posted, today)
-    if invoices and not live:
-        return CANCELLED
     if order_state == "sale" and has_deposit and prepaid and not live:
         return PAID
+    if invoices and not live:
+        return CANCELLED
     if order_state == "sale" and (has_deposit or live):
         return TO_INVOICE
     return NONE

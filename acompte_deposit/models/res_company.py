@@ -22,6 +22,9 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         tz_name = self.partner_id.tz or self.env.user.tz or "UTC"
-        return fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(
-            pytz.timezone(tz_name)
-        ).date()
+        return (
+            fields.Datetime.now()
+            .replace(tzinfo=pytz.utc)
+            .astimezone(pytz.timezone(tz_name))
+            .date()
+        )

@@ -22,7 +22,6 @@ class SaleDepositTerm(models.Model):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         index=True,
         help="Leave empty to share these deposit terms between all companies.",
     )
@@ -36,7 +35,6 @@ class SaleDepositTerm(models.Model):
         default="percent",
     )
     value = fields.Float(
-        string="Value",
         required=True,
         digits="Account",
         default=30.0,
@@ -45,7 +43,6 @@ class SaleDepositTerm(models.Model):
     )
     currency_id = fields.Many2one(
         comodel_name="res.currency",
-        string="Currency",
         required=True,
         default=lambda self: self.env.company.currency_id,
         help="Currency of a fixed deposit; orders in another currency get it "

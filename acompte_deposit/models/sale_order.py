@@ -64,11 +64,9 @@ class SaleOrder(models.Model):
     )
     deposit_invoice_ids = fields.Many2many(
         comodel_name="account.move",
-        string="Deposit Invoices",
         compute="_compute_deposit_invoice_ids",
     )
     deposit_invoice_count = fields.Integer(
-        string="Deposit Invoice Count",
         compute="_compute_deposit_invoice_ids",
     )
     deposit_amount_above_total = fields.Boolean(
@@ -173,8 +171,10 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "deposit_term_id" in vals:
             locked = self.filtered(
-                lambda order: order.state not in ("draft", "sent")
-                and order.deposit_term_id.id != vals["deposit_term_id"]
+                lambda order: (
+                    order.state not in ("draft", "sent")
+                    and order.deposit_term_id.id != vals["deposit_term_id"]
+                )
             )
             if locked:
                 raise UserError(
@@ -239,9 +239,9 @@ class SaleOrder(models.Model):
 
     def _get_deposit_invoices(self):
         """Deposit invoices of the orders, cancelled ones included."""
-        return self.order_line.filtered("is_downpayment").invoice_lines.move_id.filtered(
-            "is_deposit"
-        )
+        return self.order_line.filtered(
+            "is_downpayment"
+        ).invoice_lines.move_id.filtered("is_deposit")
 
     def _get_live_deposit_invoices(self):
         return self._get_deposit_invoices().filtered(
@@ -256,8 +256,10 @@ class SaleOrder(models.Model):
         can be cancelled. Draft deposit invoices are cancelled with the order.
         """
         for order in self:
-            posted = order.sudo()._get_live_deposit_invoices().filtered(
-                lambda move: move.state == "posted"
+            posted = (
+                order.sudo()
+                ._get_live_deposit_invoices()
+                .filtered(lambda move: move.state == "posted")
             )
             if posted:
                 raise UserError(
@@ -399,8 +401,10 @@ class SaleOrder(models.Model):
     def _get_deposit_failure_activities(self):
         activity_type = self.env.ref("mail.mail_activity_data_warning")
         return self.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == activity_type
-            and activity.summary == self.env._("Deposit invoice not created")
+            lambda activity: (
+                activity.activity_type_id == activity_type
+                and activity.summary == self.env._("Deposit invoice not created")
+            )
         )
 
     def _close_deposit_failure_activities(self):
@@ -418,17 +422,21 @@ class SaleOrder(models.Model):
         The status is stored; this scheduled action refreshes it the day after the
         due date, in each company's time zone, without anyone opening the order.
         """
-        count = 0
-        for company in self.env["res.company"].sudo().search([]):
-            orders = self.sudo().search(
-                [
-                    ("company_id", "=", company.id),
-                    ("deposit_state", "in", ("awaiting", "partial")),
-                    ("deposit_date_due", "<", company._get_deposit_today()),
-                ]
-            )
-            if orders:
-                self.env.add_to_compute(self._fields["deposit_state"], orders)
-                orders.flush_recordset(["deposit_state"])
-                count += len(orders)
-        _logger.info("Deposit status refreshed: %s orders now overdue", count)
+        # No time zone is a day ahead of UTC + 1: take every candidate in one
+        # search, then compare with each company's own date.
+        candidates = self.sudo().search(
+            [
+                ("deposit_state", "in", ("awaiting", "partial")),
+                ("deposit_date_due", "<", fields.Date.add(fields.Date.today(), days=2)),
+            ]
+        )
+        today_by_company = {
+            company: company._get_deposit_today() for company in candidates.company_id
+        }
+        overdue = candidates.filtered(
+            lambda order: order.deposit_date_due < today_by_company[order.company_id]
+        )
+        if overdue:
+            self.env.add_to_compute(self._fields["deposit_state"], overdue)
+            overdue.flush_recordset(["deposit_state"])
+        _logger.info("Deposit status refreshed: %s orders now overdue", len(overdue))

@@ -46,7 +46,9 @@ class DepositCommon(TestSaleCommon):
 
         cls.tax_20 = cls._create_sale_tax(20.0)
         cls.tax_5_5 = cls._create_sale_tax(5.5)
-        cls.tax_20_included = cls._create_sale_tax(20.0, price_include_override="tax_included")
+        cls.tax_20_included = cls._create_sale_tax(
+            20.0, price_include_override="tax_included"
+        )
 
         cls.customer = cls.env["res.partner"].create(
             {
@@ -83,7 +85,7 @@ class DepositCommon(TestSaleCommon):
 
     @classmethod
     def _create_order(cls, lines, partner=None, **values):
-        """Create a quotation; ``lines`` are (product, quantity, price, taxes[, discount])."""
+        """Create a quotation from (product, quantity, price, taxes[, discount])."""
         order_lines = []
         for product, quantity, price, taxes, *discount in lines:
             order_lines.append(

@@ -37,11 +37,14 @@ def main():
         time.sleep(max(0.0, float(start_at) - time.time()))
         try:
             retrying(partial(getattr(order, method)), env)
-            cr.commit()
-            print("done")
+            # A worker process stands for one request: it commits its work like
+            # Odoo's RPC layer does, for the other worker to see.
+            cr.commit()  # pylint: disable=invalid-commit
+            outcome = "done"
         except UserError:
             cr.rollback()
-            print("refused")
+            outcome = "refused"
+    sys.stdout.write(outcome + "\n")
 
 
 if __name__ == "__main__":

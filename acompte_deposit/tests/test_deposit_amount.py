@@ -11,7 +11,9 @@ class TestDepositAmount(DepositCommon):
     """The deposit invoice is exact to the cent whatever the tax set-up."""
 
     def _deposit_product_lines(self, invoice):
-        return invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
 
     def test_percent_on_two_tax_rates_splits_per_rate(self):
         # 3 x 411.53 at 20% = 1,234.59 + 246.92; 2 x 89.90 at 5.5% = 179.80 + 9.89
@@ -21,7 +23,9 @@ class TestDepositAmount(DepositCommon):
                 (self.product_2, 2, 89.90, self.tax_5_5),
             ]
         )
-        self.assertRecordValues(order, [{"amount_total": 1671.20, "deposit_amount": 501.36}])
+        self.assertRecordValues(
+            order, [{"amount_total": 1671.20, "deposit_amount": 501.36}]
+        )
 
         order.action_confirm()
 
@@ -30,7 +34,9 @@ class TestDepositAmount(DepositCommon):
             invoice,
             [{"amount_total": 501.36, "is_deposit": True, "state": "posted"}],
         )
-        lines = self._deposit_product_lines(invoice).sorted(lambda line: -line.price_subtotal)
+        lines = self._deposit_product_lines(invoice).sorted(
+            lambda line: -line.price_subtotal
+        )
         # 30% of each rate's base: 370.38 at 20% and 53.94 at 5.5%; Odoo takes the
         # cent of rounding on the largest line so that the total is exact.
         self.assertEqual(lines.tax_ids, self.tax_20 | self.tax_5_5)
@@ -41,7 +47,9 @@ class TestDepositAmount(DepositCommon):
 
     def test_percent_with_price_included_tax(self):
         order = self._create_order([(self.product, 1, 1200.0, self.tax_20_included)])
-        self.assertRecordValues(order, [{"amount_total": 1200.0, "deposit_amount": 360.0}])
+        self.assertRecordValues(
+            order, [{"amount_total": 1200.0, "deposit_amount": 360.0}]
+        )
         order.action_confirm()
         self.assertRecordValues(
             order.deposit_invoice_ids,
@@ -87,7 +95,9 @@ class TestDepositAmount(DepositCommon):
         )
         self.assertEqual(order.order_line.tax_id, self.tax_5_5)
         # 1,000.00 + 5.5% = 1,055.00; 30% = 316.50
-        self.assertRecordValues(order, [{"amount_total": 1055.0, "deposit_amount": 316.5}])
+        self.assertRecordValues(
+            order, [{"amount_total": 1055.0, "deposit_amount": 316.5}]
+        )
         order.action_confirm()
         invoice = order.deposit_invoice_ids
         self.assertRecordValues(invoice, [{"amount_total": 316.5, "amount_tax": 16.5}])
@@ -120,7 +130,9 @@ class TestDepositAmount(DepositCommon):
             ]
         )
         # 233.31 + 46.66 = 279.97; 59.97 + 3.30 = 63.27; total 343.24; 30% = 102.97
-        self.assertRecordValues(order, [{"amount_total": 343.24, "deposit_amount": 102.97}])
+        self.assertRecordValues(
+            order, [{"amount_total": 343.24, "deposit_amount": 102.97}]
+        )
         order.action_confirm()
         final = order._create_invoices(final=True)
         self.assertRecordValues(

@@ -18,8 +18,10 @@ class TestDepositConfirm(DepositCommon):
 
     def _customer_mails(self, invoice):
         return invoice.message_ids.filtered(
-            lambda message: message.message_type == "comment"
-            and invoice.partner_id in message.partner_ids
+            lambda message: (
+                message.message_type == "comment"
+                and invoice.partner_id in message.partner_ids
+            )
         )
 
     def test_confirm_posts_the_deposit_and_queues_its_email(self):
@@ -91,7 +93,13 @@ class TestDepositConfirm(DepositCommon):
         order.action_confirm()
         self.assertRecordValues(
             order.deposit_invoice_ids,
-            [{"state": "draft", "amount_total": 480.0, "invoice_date_due": date(2026, 3, 2)}],
+            [
+                {
+                    "state": "draft",
+                    "amount_total": 480.0,
+                    "invoice_date_due": date(2026, 3, 2),
+                }
+            ],
         )
         self.assertFalse(order.deposit_invoice_ids.sending_data)
         self.assertEqual(order.deposit_state, "to_invoice")
@@ -112,7 +120,9 @@ class TestDepositConfirm(DepositCommon):
         invoice = order.deposit_invoice_ids
         self.assertEqual(invoice.state, "posted")
         self.assertFalse(invoice.sending_data)
-        notes = order.message_ids.filtered(lambda m: "no e-mail address" in (m.body or ""))
+        notes = order.message_ids.filtered(
+            lambda m: "no e-mail address" in (m.body or "")
+        )
         self.assertEqual(len(notes), 1)
 
     def test_confirming_twice_never_makes_a_second_deposit(self):
@@ -129,7 +139,9 @@ class TestDepositConfirm(DepositCommon):
     def test_cancel_with_posted_deposit_is_refused(self):
         order = self._order()
         order.action_confirm()
-        with self.assertRaisesRegex(UserError, "Reverse the deposit with a credit note"):
+        with self.assertRaisesRegex(
+            UserError, "Reverse the deposit with a credit note"
+        ):
             order.with_context(disable_cancel_warning=True).action_cancel()
         self.assertRecordValues(order, [{"state": "sale", "deposit_state": "awaiting"}])
 
@@ -148,7 +160,9 @@ class TestDepositConfirm(DepositCommon):
         self.assertEqual(first.payment_state, "reversed")
 
         order.with_context(disable_cancel_warning=True).action_cancel()
-        self.assertRecordValues(order, [{"state": "cancel", "deposit_state": "cancelled"}])
+        self.assertRecordValues(
+            order, [{"state": "cancel", "deposit_state": "cancelled"}]
+        )
         order.action_draft()
         order.action_confirm()
 
@@ -177,7 +191,9 @@ class TestDepositConfirm(DepositCommon):
         order = self._order()
         order.action_confirm()
 
-        self.assertRecordValues(order, [{"state": "sale", "deposit_state": "to_invoice"}])
+        self.assertRecordValues(
+            order, [{"state": "sale", "deposit_state": "to_invoice"}]
+        )
         self.assertFalse(order.invoice_ids)
         self.assertFalse(order.order_line.filtered("is_downpayment"))
         activity = order.activity_ids
@@ -239,9 +255,7 @@ class TestDepositConfirm(DepositCommon):
         order.action_confirm()
         invoice = order.deposit_invoice_ids
         self._register_payment(invoice, 100.0)
-        self.assertRecordValues(
-            order, [{"deposit_state": "partial"}]
-        )
+        self.assertRecordValues(order, [{"deposit_state": "partial"}])
         self.assertAlmostEqual(invoice.amount_residual, 260.0)
         self._register_payment(invoice, 260.0)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))

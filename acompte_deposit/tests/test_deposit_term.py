@@ -61,14 +61,18 @@ class TestDepositTerm(DepositCommon):
         order_contact = self._create_order(
             [(self.product, 1, 100.0, self.tax_20)], partner=self.customer_contact
         )
-        order_other = self._create_order([(self.product, 1, 100.0, self.tax_20)], partner=other)
+        order_other = self._create_order(
+            [(self.product, 1, 100.0, self.tax_20)], partner=other
+        )
         self.assertEqual(order_customer.deposit_term_id, self.term_30)
         self.assertEqual(order_contact.deposit_term_id, self.term_30)
         self.assertEqual(order_other.deposit_term_id, self.term_fixed)
 
     def test_customer_terms_are_per_company(self):
         other_company = self.setup_other_company()["company"]
-        self.assertEqual(self.customer.with_company(self.company).deposit_term_id, self.term_30)
+        self.assertEqual(
+            self.customer.with_company(self.company).deposit_term_id, self.term_30
+        )
         self.assertFalse(self.customer.with_company(other_company).deposit_term_id)
 
     def test_salesperson_changes_terms_on_a_quotation_only(self):

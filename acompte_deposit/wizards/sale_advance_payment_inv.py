@@ -6,13 +6,10 @@ class SaleAdvancePaymentInv(models.TransientModel):
 
     deposit_term_id = fields.Many2one(
         comodel_name="sale.deposit.term",
-        string="Deposit Terms",
         help="Deposit terms this down payment comes from, when the order's "
         "confirmation created it.",
     )
-    deposit_invoice_date = fields.Date(
-        string="Deposit Invoice Date",
-    )
+    deposit_invoice_date = fields.Date()
 
     def _prepare_invoice_values(self, order, so_lines, accounts):
         values = super()._prepare_invoice_values(order, so_lines, accounts)
