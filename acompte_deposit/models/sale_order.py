@@ -367,10 +367,10 @@ class SaleOrder(models.Model):
             self.message_post(body=body, subtype_xmlid="mail.mt_note")
             return
         invoice._portal_ensure_token()
-        # A customer signing online confirms as a portal or public user: the
-        # e-mail then comes from the salesperson, not from the customer.
+        # A customer signing online confirms as a portal or public user, and
+        # scripts as the superuser: the e-mail then comes from the salesperson.
         author = self.env.user
-        if not author._is_internal():
+        if not author._is_internal() or author._is_superuser():
             author = self.user_id or self.env.ref("base.user_root")
         invoice.sending_data = {
             "author_user_id": author.id,
