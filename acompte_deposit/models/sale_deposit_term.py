@@ -39,7 +39,7 @@ class SaleDepositTerm(models.Model):
         digits="Account",
         default=30.0,
         help="A percentage of the order's total, taxes included (between 0 and 100), "
-        "or a fixed amount, taxes included, in the currency below.",
+        "or a fixed amount, taxes included, in the currency of these terms.",
     )
     currency_id = fields.Many2one(
         comodel_name="res.currency",
@@ -82,6 +82,12 @@ class SaleDepositTerm(models.Model):
     def _compute_rule_description(self):
         for term in self:
             term.rule_description = term._get_rule_description()
+
+    @api.onchange("amount_type")
+    def _onchange_amount_type(self):
+        # A percentage is no amount: make the user type the fixed amount.
+        if self.amount_type == "fixed":
+            self.value = 0.0
 
     @api.constrains("amount_type", "value", "due_days")
     def _check_value(self):
