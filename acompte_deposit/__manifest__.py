@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "data/sale_deposit_term_data.xml",
         "data/ir_cron.xml",
+        "data/mail_activity_type_data.xml",
         "views/sale_deposit_term_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",

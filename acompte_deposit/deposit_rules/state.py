@@ -24,11 +24,16 @@ class DepositInvoice:
     payment_state: str  # not_paid, partial, in_payment, paid, reversed...
     amount_residual: Decimal
     date_due: date | None
+    credited: bool = False  # posted credit notes cover its whole total
 
     @property
     def is_live(self):
-        """Neither cancelled nor reversed by a credit note."""
-        return self.state != "cancel" and self.payment_state != "reversed"
+        """Neither cancelled nor reversed by credit notes."""
+        return (
+            self.state != "cancel"
+            and self.payment_state != "reversed"
+            and not self.credited
+        )
 
 
 def deposit_state(order_state, has_deposit, invoices, today, prepaid=False):

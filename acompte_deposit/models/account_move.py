@@ -30,3 +30,27 @@ class AccountMove(models.Model):
                     for line in product_lines
                 )
             )
+
+    def _is_deposit_credited(self):
+        """True when posted credit notes cover the whole deposit invoice."""
+        self.ensure_one()
+        credit_notes = self.reversal_move_ids.filtered(
+            lambda move: move.state == "posted"
+        )
+        return (
+            bool(credit_notes)
+            and self.currency_id.compare_amounts(
+                sum(credit_notes.mapped("amount_total")), self.amount_total
+            )
+            >= 0
+        )
+
+    def _filter_live_deposits(self):
+        """Deposit invoices neither cancelled nor reversed by credit notes."""
+        return self.filtered(
+            lambda move: (
+                move.state != "cancel"
+                and move.payment_state != "reversed"
+                and not move._is_deposit_credited()
+            )
+        )

@@ -91,27 +91,37 @@ class SaleDepositTerm(models.Model):
 
     @api.constrains("amount_type", "value", "due_days")
     def _check_value(self):
-        messages = {
-            deposit_amount_rules.PERCENT_OUT_OF_RANGE: self.env._(
-                "The deposit percentage of %(terms)s must be above 0 and at most 100."
-            ),
-            deposit_amount_rules.FIXED_NOT_POSITIVE: self.env._(
-                "The fixed deposit amount of %(terms)s must be above zero."
-            ),
-            deposit_amount_rules.NEGATIVE_DUE_DAYS: self.env._(
-                "The due delay of %(terms)s cannot be negative: use 0 for a deposit "
-                "due on confirmation."
-            ),
-        }
         for term in self:
             errors = deposit_amount_rules.term_errors(
                 term.amount_type, term.value, term.due_days
             )
             if errors:
                 raise ValidationError(
-                    "\n".join(messages[error] for error in errors)
-                    % {"terms": term.display_name}
+                    "\n".join(term._get_term_error_message(error) for error in errors)
                 )
+
+    def _get_term_error_message(self, error):
+        self.ensure_one()
+        if error == deposit_amount_rules.PERCENT_OUT_OF_RANGE:
+            return self.env._(
+                "The deposit percentage of %(terms)s must be above 0 and at most 100.",
+                terms=self.display_name,
+            )
+        if error == deposit_amount_rules.FIXED_NOT_POSITIVE:
+            return self.env._(
+                "The fixed deposit amount of %(terms)s must be above zero.",
+                terms=self.display_name,
+            )
+        if error == deposit_amount_rules.NEGATIVE_DUE_DAYS:
+            return self.env._(
+                "The due delay of %(terms)s cannot be negative: use 0 for a deposit "
+                "due on confirmation.",
+                terms=self.display_name,
+            )
+        return self.env._(
+            "The deposit type of %(terms)s must be a percentage or a fixed amount.",
+            terms=self.display_name,
+        )
 
     def _get_rule_description(self):
         """Say in words how the deposit of these terms is computed."""

@@ -81,13 +81,18 @@ class SaleOrder(models.Model):
             order.deposit_term_id = order._get_default_deposit_term()
 
     @api.depends(
-        "deposit_term_id",
+        "deposit_term_id.amount_type",
+        "deposit_term_id.value",
+        "deposit_term_id.currency_id",
         "amount_total",
         "currency_id",
         "date_order",
     )
     def _compute_deposit_amount(self):
         for order in self:
+            if order.state == "sale" and order.sudo()._get_live_deposit_invoices():
+                # Invoiced: the deposit asked stays what was invoiced then.
+                continue
             term = order.deposit_term_id
             order.deposit_amount = term._get_deposit_amount(order) if term else 0.0
 
@@ -124,15 +129,17 @@ class SaleOrder(models.Model):
         "order_line.invoice_lines.move_id.payment_state",
         "order_line.invoice_lines.move_id.amount_residual",
         "order_line.invoice_lines.move_id.invoice_date_due",
+        "order_line.invoice_lines.move_id.reversal_move_ids.state",
     )
     def _compute_deposit_state(self):
         for order in self:
             invoices = order.sudo()._get_deposit_invoices()
-            live_posted = invoices.filtered(
-                lambda move: move.state == "posted" and move.payment_state != "reversed"
+            live_posted = invoices._filter_live_deposits().filtered(
+                lambda move: move.state == "posted"
             )
+            unpaid = live_posted.filtered("amount_residual") or live_posted
             order.deposit_date_due = min(
-                live_posted.mapped("invoice_date_due"), default=False
+                unpaid.mapped("invoice_date_due"), default=False
             )
             currency = order.currency_id
             order.deposit_state = deposit_state(
@@ -148,6 +155,7 @@ class SaleOrder(models.Model):
                         payment_state=move.payment_state,
                         amount_residual=Decimal(str(move.amount_residual)),
                         date_due=move.invoice_date_due,
+                        credited=move._is_deposit_credited(),
                     )
                     for move in invoices
                 ],
@@ -192,15 +200,18 @@ class SaleOrder(models.Model):
         return result
 
     def action_cancel(self):
-        self._check_deposit_allows_cancel()
+        self._ensure_deposit_allows_cancel()
         return super().action_cancel()
 
     def _action_cancel(self):
-        self._check_deposit_allows_cancel()
+        self._ensure_deposit_allows_cancel()
         return super()._action_cancel()
 
     def action_create_deposit_invoice(self):
         """Retry the deposit invoice of confirmed orders that have none yet."""
+        # The invoice is made with elevated rights: only who may edit the order
+        # may ask for it.
+        self.check_access("write")
         orders = self.filtered(lambda order: order.deposit_state == "to_invoice")
         if not orders:
             raise UserError(
@@ -235,7 +246,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         partner = self.partner_id.commercial_partner_id.with_company(company)
-        return partner.deposit_term_id or company.deposit_term_id
+        terms = partner.deposit_term_id or company.deposit_term_id
+        return terms.filtered("active")
 
     def _get_deposit_invoices(self):
         """Deposit invoices of the orders, cancelled ones included."""
@@ -244,11 +256,9 @@ class SaleOrder(models.Model):
         ).invoice_lines.move_id.filtered("is_deposit")
 
     def _get_live_deposit_invoices(self):
-        return self._get_deposit_invoices().filtered(
-            lambda move: move.state != "cancel" and move.payment_state != "reversed"
-        )
+        return self._get_deposit_invoices()._filter_live_deposits()
 
-    def _check_deposit_allows_cancel(self):
+    def _ensure_deposit_allows_cancel(self):
         """Refuse to cancel an order whose deposit is posted or paid.
 
         Money was asked for or received: the accountant reverses the deposit
@@ -357,6 +367,21 @@ class SaleOrder(models.Model):
         transaction: a sending failure shows on the invoice and never undoes it.
         """
         self.ensure_one()
+        method = self.env["account.move.send"]._get_default_sending_method(invoice)
+        if method != "email":
+            body = self.env._(
+                "The deposit invoice %(invoice)s was not e-mailed: %(customer)s "
+                "receives invoices by another means (%(method)s). Send it that way.",
+                invoice=invoice._get_html_link(),
+                customer=invoice.partner_id.display_name,
+                method=dict(
+                    invoice.partner_id._fields[
+                        "invoice_sending_method"
+                    ]._description_selection(self.env)
+                ).get(method, method),
+            )
+            self.message_post(body=body, subtype_xmlid="mail.mt_note")
+            return
         if not invoice.partner_id.email:
             body = self.env._(
                 "The deposit invoice %(invoice)s was not e-mailed: %(customer)s has "
@@ -375,7 +400,6 @@ class SaleOrder(models.Model):
         invoice.sending_data = {
             "author_user_id": author.id,
             "author_partner_id": author.partner_id.id,
-            "sending_methods": ["email"],
         }
         self.env.ref("account.ir_cron_account_move_send")._trigger()
 
@@ -392,19 +416,29 @@ class SaleOrder(models.Model):
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
         if not self._get_deposit_failure_activities():
             self.activity_schedule(
-                "mail.mail_activity_data_warning",
+                "acompte_deposit.mail_activity_type_deposit_failure",
                 summary=summary,
                 note=note,
-                user_id=self.user_id.id or self.env.uid,
+                user_id=self._get_deposit_responsible().id,
             )
 
+    def _get_deposit_responsible(self):
+        """Staff member who handles the order's deposit, never the customer."""
+        self.ensure_one()
+        user = self.env.user
+        internal = user._is_internal() and not user._is_superuser()
+        return (
+            self.user_id
+            or self.team_id.user_id
+            or (user if internal else self.env.ref("base.user_admin"))
+        )
+
     def _get_deposit_failure_activities(self):
-        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        activity_type = self.env.ref(
+            "acompte_deposit.mail_activity_type_deposit_failure"
+        )
         return self.activity_ids.filtered(
-            lambda activity: (
-                activity.activity_type_id == activity_type
-                and activity.summary == self.env._("Deposit invoice not created")
-            )
+            lambda activity: activity.activity_type_id == activity_type
         )
 
     def _close_deposit_failure_activities(self):

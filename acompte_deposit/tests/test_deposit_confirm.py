@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
 from .common import DepositCommon
@@ -172,6 +172,89 @@ class TestDepositConfirm(DepositCommon):
         self.assertRecordValues(live, [{"state": "posted", "amount_total": 360.0}])
         self.assertEqual(order.deposit_state, "awaiting")
 
+    def test_paid_deposit_refunded_by_credit_note_lets_the_order_cancel(self):
+        order = self._order()
+        order.action_confirm()
+        deposit = order.deposit_invoice_ids
+        self._register_payment(deposit, 360.0)
+        self.assertEqual(order.deposit_state, "paid")
+        with self.assertRaises(UserError):
+            order.with_context(disable_cancel_warning=True).action_cancel()
+
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=deposit.ids)
+            .create({"journal_id": deposit.journal_id.id, "reason": "Refund"})
+        )
+        reversal.refund_moves()
+        credit_note = deposit.reversal_move_ids
+        credit_note.action_post()
+        self._register_payment(credit_note, 360.0)
+
+        self.assertFalse(order._get_live_deposit_invoices())
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertRecordValues(
+            order, [{"state": "cancel", "deposit_state": "cancelled"}]
+        )
+
+    def test_deposit_amount_follows_terms_until_confirmation(self):
+        order = self._order()
+        self.assertEqual(order.deposit_amount, 360.0)
+        self.term_30.value = 50.0
+        self.assertEqual(order.deposit_amount, 600.0)
+        order.action_confirm()
+        self.assertEqual(order.deposit_invoice_ids.amount_total, 600.0)
+        # An upsell after confirmation does not change the deposit asked.
+        order.order_line.filtered(lambda line: not line.is_downpayment)[
+            0
+        ].product_uom_qty = 4
+        self.assertNotEqual(order.amount_total, 1200.0)
+        self.assertRecordValues(
+            order, [{"deposit_amount": 600.0, "deposit_state": "awaiting"}]
+        )
+
+    def test_customer_receiving_invoices_otherwise_gets_a_note(self):
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Courrier Papier SA",
+                "email": "papier@example.com",
+                "invoice_sending_method": "manual",
+            }
+        )
+        order = self._order(partner_id=customer.id, deposit_term_id=self.term_30.id)
+        order.action_confirm()
+        invoice = order.deposit_invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertFalse(invoice.sending_data)
+        notes = order.message_ids.filtered(
+            lambda m: "receives invoices by another means" in (m.body or "")
+        )
+        self.assertEqual(len(notes), 1)
+
+    def test_failure_on_an_order_signed_online_goes_to_staff(self):
+        self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)]
+        ).action_archive()
+        portal_user = self.company_data["default_user_portal"]
+        order = self._order(user_id=False, team_id=False)
+        order.with_user(portal_user).sudo().action_confirm()
+        self.assertEqual(order.deposit_state, "to_invoice")
+        self.assertEqual(order.activity_ids.user_id, self.env.ref("base.user_admin"))
+
+    def test_portal_user_cannot_create_the_deposit_invoice(self):
+        self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)]
+        ).action_archive()
+        portal_user = self.company_data["default_user_portal"]
+        order = self._order(partner_id=portal_user.partner_id.id)
+        order.action_confirm()
+        self.env["account.journal"].with_context(active_test=False).search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)]
+        ).action_unarchive()
+        with self.assertRaises(AccessError):
+            order.with_user(portal_user).action_create_deposit_invoice()
+        self.assertFalse(order.invoice_ids)
+
     def test_cancel_with_draft_deposit_cancels_it(self):
         order = self._order(deposit_term_id=self.term_draft.id)
         order.action_confirm()
@@ -198,6 +281,10 @@ class TestDepositConfirm(DepositCommon):
         self.assertFalse(order.order_line.filtered("is_downpayment"))
         activity = order.activity_ids
         self.assertEqual(len(activity), 1)
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("acompte_deposit.mail_activity_type_deposit_failure"),
+        )
         self.assertEqual(activity.summary, "Deposit invoice not created")
         self.assertEqual(activity.user_id, order.user_id)
         notes = order.message_ids.filtered(
