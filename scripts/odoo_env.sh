@@ -156,7 +156,7 @@ _pg_login_works() {
 
 # Make sure the Odoo role can log in with its password; idempotent.
 pg_ensure_role() {
-    local exists password_sql attributes="LOGIN CREATEDB SUPERUSER"
+    local exists password_sql attributes="LOGIN CREATEDB"
     if _pg_login_works; then
         return 0
     fi
@@ -171,10 +171,10 @@ pg_ensure_role() {
     password_sql="${ODOO_DB_PASSWORD//\'/\'\'}"
     exists="$(_as_postgres "psql -X -w -p $ODOO_DB_PORT -tAc \"SELECT 1 FROM pg_roles WHERE rolname = '$ODOO_DB_USER'\"" </dev/null 2>/dev/null)"
     if [ "$exists" = 1 ]; then
-        say "Resetting PostgreSQL role $ODOO_DB_USER."
-        printf "ALTER ROLE %s WITH %s PASSWORD '%s';\n" \
-            "$ODOO_DB_USER" "$attributes" "$password_sql" \
-            | _as_postgres "psql -X -w -q -p $ODOO_DB_PORT -v ON_ERROR_STOP=1" >/dev/null
+        # Never change a role someone else set up: say what to do instead.
+        warn "PostgreSQL role $ODOO_DB_USER exists but its password is not" \
+            "the one given: set ODOO_DB_PASSWORD (and ODOO_DB_USER) to match it."
+        return 1
     else
         say "Creating PostgreSQL role $ODOO_DB_USER."
         printf "CREATE ROLE %s WITH %s PASSWORD '%s';\n" \
