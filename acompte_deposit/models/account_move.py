@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from ..deposit_rules import due_reminder_level, is_on_hold, next_manual_level
 
@@ -79,6 +79,35 @@ class AccountMove(models.Model):
                     for line in product_lines
                 )
             )
+
+    def _notify_by_email_prepare_rendering_context(
+        self,
+        message,
+        msg_vals=False,
+        model_description=False,
+        force_email_company=False,
+        force_email_lang=False,
+    ):
+        render_context = super()._notify_by_email_prepare_rendering_context(
+            message,
+            msg_vals,
+            model_description=model_description,
+            force_email_company=force_email_company,
+            force_email_lang=force_email_lang,
+        )
+        # Odoo's header shows the invoice total; a reminder shows what is left.
+        if self.env.context.get("deposit_reminder") and self.invoice_date_due:
+            lang = render_context.get("lang")
+            render_context["subtitles"] = render_context.get("subtitles", [])[:1] + [
+                self.with_context(lang=lang).env._(
+                    "%(amount)s due on %(date)s",
+                    amount=format_amount(
+                        self.env, self.amount_residual, self.currency_id, lang_code=lang
+                    ),
+                    date=format_date(self.env, self.invoice_date_due, lang_code=lang),
+                )
+            ]
+        return render_context
 
     def action_send_next_deposit_reminder(self):
         """Send the next reminder level of deposit invoices now, whatever the date."""
@@ -344,6 +373,7 @@ class AccountMove(models.Model):
         author = author or self._get_deposit_reminder_responsible()
         # Queued, never sent here: the mail queue sends it after the commit.
         return self.with_context(
+            deposit_reminder=True,
             mail_notify_force_send=False,
             mail_post_autofollow=False,
         ).message_post_with_source(
@@ -559,9 +589,27 @@ class AccountMove(models.Model):
         in batches; each batch is committed outside tests, and the scheduled
         action runs again when more remain than ``max_batches`` batches.
         """
+        today = self.env.company._get_deposit_today()
+        counts, remaining = self._send_due_deposit_reminders(
+            today,
+            batch_size=batch_size,
+            max_batches=max_batches,
+            commit=self._can_commit(),
+        )
+        if remaining:
+            cron = self.env.ref(
+                "acompte_deposit.ir_cron_send_deposit_reminders",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron._trigger()
+        return counts
+
+    @api.model
+    def _send_due_deposit_reminders(self, today, batch_size, max_batches, commit):
+        """Send the reminders due on ``today``; return the counts and what is left."""
         moves = self.sudo()
         company = self.env.company
-        today = company._get_deposit_today()
         candidates = moves._get_deposit_reminder_candidates(today)
         levels = self.env["deposit.reminder.level"].sudo()
         counts = Counter(sent=0, no_email=0, failed=0, skipped=0)
@@ -574,8 +622,7 @@ class AccountMove(models.Model):
             locked = moves._lock_deposit_reminder_moves(
                 [candidate.move_id for candidate in batch]
             )
-            batch_moves = moves.browse(sorted(locked))
-            batch_moves.invalidate_recordset()
+            moves.browse(sorted(locked)).invalidate_recordset()
             for candidate in batch:
                 move = moves.browse(candidate.move_id)
                 if candidate.move_id not in locked or not (
@@ -585,7 +632,7 @@ class AccountMove(models.Model):
                     continue
                 log = move._send_deposit_reminder(levels.browse(candidate.level_id))
                 counts[log.state if log else "skipped"] += 1
-            if self._can_commit():
+            if commit:
                 # Batch boundary: what was sent and logged stays so, and the
                 # locks are released, whatever happens to the next batches.
                 self.env.cr.commit()
@@ -600,11 +647,5 @@ class AccountMove(models.Model):
             counts["failed"],
             counts["skipped"],
         )
-        if len(batches) > max_batches:
-            cron = self.env.ref(
-                "acompte_deposit.ir_cron_send_deposit_reminders",
-                raise_if_not_found=False,
-            )
-            if cron:
-                cron._trigger()
-        return counts
+        remaining = sum(len(batch) for batch in batches[max_batches:])
+        return counts, remaining

@@ -2,3 +2,4 @@ from . import test_deposit_amount
 from . import test_deposit_concurrency
 from . import test_deposit_confirm
 from . import test_deposit_term
+from . import test_deposit_reminder
