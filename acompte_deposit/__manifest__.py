@@ -19,7 +19,7 @@
         "views/account_move_views.xml",
         "views/deposit_reminder_level_views.xml",
         "views/deposit_reminder_log_views.xml",
-        "views/deposit_reminder_preview_views.xml",
+        "wizards/deposit_reminder_preview_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",

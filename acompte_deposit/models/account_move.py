@@ -115,7 +115,10 @@ class AccountMove(models.Model):
         for move in self:
             move._check_deposit_reminder_allowed()
             ladder = move._get_deposit_reminder_ladder()
-            level_id = next_manual_level(ladder, move.deposit_reminder_log_ids.level_id.ids)
+            level_id = next_manual_level(
+                ladder,
+                move.deposit_reminder_log_ids.level_id.ids,
+            )
             if not level_id:
                 raise UserError(
                     self.env._(
@@ -165,9 +168,7 @@ class AccountMove(models.Model):
             )
 
     def _get_deposit_reminder_notification(self, logs):
-        states = dict(
-            logs._fields["state"]._description_selection(self.env)
-        )
+        states = dict(logs._fields["state"]._description_selection(self.env))
         message = ", ".join(
             self.env._(
                 "%(invoice)s: %(level)s (%(state)s)",
@@ -183,7 +184,9 @@ class AccountMove(models.Model):
             "params": {
                 "title": self.env._("Reminder sent"),
                 "message": message,
-                "type": "success" if set(logs.mapped("state")) == {"sent"} else "warning",
+                "type": (
+                    "success" if set(logs.mapped("state")) == {"sent"} else "warning"
+                ),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -192,11 +195,15 @@ class AccountMove(models.Model):
         """Reminder levels of the customer's risk level, as (level id, days)."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(self.company_id)
-        levels = self.env["deposit.reminder.level"].sudo().search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("risk_level", "=", partner.deposit_risk_level or "medium"),
-            ]
+        levels = (
+            self.env["deposit.reminder.level"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("risk_level", "=", partner.deposit_risk_level or "medium"),
+                ]
+            )
         )
         return [(level.id, level.days) for level in levels]
 
@@ -387,8 +394,7 @@ class AccountMove(models.Model):
     def _schedule_deposit_reminder_activity(self, level, user, summary, note):
         self.activity_schedule(
             activity_type_id=(
-                level.activity_type_id
-                or self.env.ref("mail.mail_activity_data_todo")
+                level.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
             ).id,
             summary=summary,
             note=note,
@@ -467,10 +473,14 @@ class AccountMove(models.Model):
             return []
         earliest_days = min(days for ladder in ladders.values() for _, days in ladder)
 
-        risk_sql = self.env["res.partner"].sudo()._field_to_sql(
-            "customer",
-            "deposit_risk_level",
-            flush=False,
+        risk_sql = (
+            self.env["res.partner"]
+            .sudo()
+            ._field_to_sql(
+                "customer",
+                "deposit_risk_level",
+                flush=False,
+            )
         )
         self.env.cr.execute(
             SQL(
@@ -655,7 +665,7 @@ class AccountMove(models.Model):
             if commit:
                 # Batch boundary: what was sent and logged stays so, and the
                 # locks are released, whatever happens to the next batches.
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
         _logger.info(
             "Deposit reminders of %s on %s: %s sent, %s without e-mail, %s failed, "

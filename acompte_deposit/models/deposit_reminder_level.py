@@ -11,23 +11,19 @@ class DepositReminderLevel(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        string="Name",
         required=True,
         translate=True,
     )
     sequence = fields.Integer(
-        string="Sequence",
         default=10,
     )
     risk_level = fields.Selection(
         selection=RISK_LEVELS,
-        string="Risk Level",
         required=True,
         default="medium",
         help="Customers of this risk level go through this reminder level.",
     )
     days = fields.Integer(
-        string="Days",
         required=True,
         help="Days from the deposit's due date on which this reminder level is "
         "sent; a negative number means before the due date.",
@@ -47,7 +43,6 @@ class DepositReminderLevel(models.Model):
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
-        string="Activity Type",
         domain="[('res_model', 'in', (False, 'account.move'))]",
         help="Empty: a to-do.",
     )
@@ -59,13 +54,11 @@ class DepositReminderLevel(models.Model):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         index=True,
         default=lambda self: self.env.company,
     )
     active = fields.Boolean(
-        string="Active",
         default=True,
     )
 
@@ -107,9 +100,7 @@ class DepositReminderLevel(models.Model):
                         "day %(days)s in %(company)s. Change the days of one of them, "
                         "or archive it.",
                         risk=dict(
-                            self._fields["risk_level"]._description_selection(
-                                self.env
-                            )
+                            self._fields["risk_level"]._description_selection(self.env)
                         )[level.risk_level],
                         days=level.days,
                         company=level.company_id.name,

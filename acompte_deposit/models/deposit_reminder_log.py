@@ -35,9 +35,7 @@ class DepositReminderLog(models.Model):
         required=True,
         default="sent",
     )
-    reason = fields.Text(
-        string="Reason",
-    )
+    reason = fields.Text()
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Recipient",
@@ -56,7 +54,6 @@ class DepositReminderLog(models.Model):
     )
     customer_id = fields.Many2one(
         related="move_id.commercial_partner_id",
-        string="Customer",
     )
     invoice_origin = fields.Char(
         related="move_id.invoice_origin",

@@ -71,4 +71,6 @@ class ResCompany(models.Model):
     @api.model
     def _install_deposit_reminder_levels(self):
         """Shipped reminder levels for the companies that exist at installation."""
-        return self.search([])._create_deposit_reminder_levels()
+        # Every company, whatever their number: this runs once, at installation.
+        companies = self.search([])  # pylint: disable=no-search-all
+        return companies._create_deposit_reminder_levels()

@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 from odoo import Command
@@ -58,8 +57,9 @@ class TestDepositReminder(DepositCommon):
     def _reminder_mails(self, invoice, partner=None):
         partner = partner or invoice.partner_id
         return invoice.message_ids.filtered(
-            lambda message: message.message_type == "comment"
-            and partner in message.partner_ids
+            lambda message: (
+                message.message_type == "comment" and partner in message.partner_ids
+            )
         )
 
     def _queued_mails(self, messages):
@@ -141,8 +141,10 @@ class TestDepositReminder(DepositCommon):
         self.assertEqual(set(self._logs(invoice).mapped("state")), {"sent"})
         self.assertEqual(len(self._reminder_mails(invoice)), 3)
         call = invoice.activity_ids.filtered(
-            lambda activity: activity.activity_type_id
-            == self.env.ref("mail.mail_activity_data_call")
+            lambda activity: (
+                activity.activity_type_id
+                == self.env.ref("mail.mail_activity_data_call")
+            )
         )
         self.assertEqual(len(call), 1)
         self.assertEqual(call.user_id, self.salesman)
@@ -162,7 +164,9 @@ class TestDepositReminder(DepositCommon):
         invoice = self._confirmed_invoice()
         self.assertEqual(self._run("2026-03-06 09:00:00")["sent"], 0)
         self.assertEqual(self._run("2026-03-07 09:00:00")["sent"], 1)
-        self.assertEqual(self._logs(invoice).level_id, self._level(self.high_levels, -2))
+        self.assertEqual(
+            self._logs(invoice).level_id, self._level(self.high_levels, -2)
+        )
         self.assertIn("due soon", self._reminder_mails(invoice).subject)
 
     # Stop rules
@@ -222,8 +226,9 @@ class TestDepositReminder(DepositCommon):
         self._run("2026-03-12 09:00:00")
         self.assertFalse(self._logs(invoice))
         self.assertFalse(self._reminder_mails(invoice))
-        with freeze_time("2026-03-12 09:00:00"), self.assertRaisesRegex(
-            UserError, "on hold"
+        with (
+            freeze_time("2026-03-12 09:00:00"),
+            self.assertRaisesRegex(UserError, "on hold"),
         ):
             invoice.action_send_next_deposit_reminder()
 
@@ -377,8 +382,9 @@ class TestDepositReminder(DepositCommon):
         # A template that cannot be rendered for one customer.
         template = self._level(self.medium_levels, 1).mail_template_id.copy(
             {
-                "body_html": "<p>Due: <t t-out=\"format_amount(object.amount_residual"
-                " / (object.partner_id.name != 'Broken Co'), object.currency_id)\"/></p>"
+                "body_html": '<p>Due: <t t-out="format_amount('
+                "object.amount_residual / (object.partner_id.name != 'Broken Co'), "
+                'object.currency_id)"/></p>'
             }
         )
         self._level(self.medium_levels, 1).mail_template_id = template
@@ -408,9 +414,10 @@ class TestDepositReminder(DepositCommon):
         other = self.setup_other_company(name="Acomptes Lyon")
         company_2 = other["company"]
         other_levels = self.Level.search([("company_id", "=", company_2.id)])
-        self.assertEqual(len(other_levels), len(self.Level.search(
-            [("company_id", "=", self.company.id)]
-        )))
+        self.assertEqual(
+            len(other_levels),
+            len(self.Level.search([("company_id", "=", self.company.id)])),
+        )
         term = self.env["sale.deposit.term"].create(
             {
                 "name": "30% in 7 days",
@@ -477,7 +484,9 @@ class TestDepositReminder(DepositCommon):
         invoice = self._confirmed_invoice()
         with freeze_time("2026-03-03 09:00:00"):
             invoice.action_send_next_deposit_reminder()
-            self.assertEqual(self._logs(invoice).level_id, self._level(self.medium_levels, 1))
+            self.assertEqual(
+                self._logs(invoice).level_id, self._level(self.medium_levels, 1)
+            )
             invoice.action_send_next_deposit_reminder()
         self.assertEqual(len(self._logs(invoice)), 2)
         self.assertEqual(len(self._reminder_mails(invoice)), 2)
@@ -499,9 +508,11 @@ class TestDepositReminder(DepositCommon):
 
     def test_preview_lists_tomorrows_reminders_without_sending(self):
         invoice = self._confirmed_invoice()
-        self._confirmed_invoice(partner=self.env["res.partner"].create(
-            {"name": "On hold", "email": "hold@example.com"}
-        )).deposit_reminder_hold = True
+        self._confirmed_invoice(
+            partner=self.env["res.partner"].create(
+                {"name": "On hold", "email": "hold@example.com"}
+            )
+        ).deposit_reminder_hold = True
         with freeze_time("2026-03-09 09:00:00"):
             action = (
                 self.env["deposit.reminder.preview"]

@@ -13,7 +13,6 @@ class DepositReminderPreview(models.TransientModel):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         readonly=True,
     )
     line_ids = fields.One2many(
@@ -90,7 +89,6 @@ class DepositReminderPreviewLine(models.TransientModel):
     )
     recipient_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Recipient",
     )
     date_due = fields.Date(
         related="move_id.invoice_date_due",
