@@ -2,8 +2,11 @@ import logging
 from collections import Counter, namedtuple
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, format_amount, format_date
 
 from ..deposit_rules import due_reminder_level, is_on_hold, next_manual_level
@@ -113,6 +116,14 @@ class AccountMove(models.Model):
         """Send the next reminder level of deposit invoices now, whatever the date."""
         sent = self.env["deposit.reminder.log"]
         for move in self:
+            if not self._lock_deposit_reminder_moves(move.ids):
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is being reminded by the scheduled action right "
+                        "now. Try again in a minute.",
+                        invoice=move.display_name,
+                    )
+                )
             move._check_deposit_reminder_allowed()
             ladder = move._get_deposit_reminder_ladder()
             level_id = next_manual_level(
@@ -276,27 +287,37 @@ class AccountMove(models.Model):
         try:
             with self.env.cr.savepoint():
                 values = self.sudo()._do_deposit_reminder(level, author=author)
+        except OperationalError as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                # Another run changed what this one reads: give up the whole
+                # batch, log row included; the retried run sends it.
+                raise
+            values = self._get_deposit_reminder_failure_values(level, error)
         except Exception as error:  # noqa: BLE001 (any error is logged and shown)
-            _logger.exception(
-                "Deposit reminder %s of invoice %s failed", level.name, self.name
-            )
-            values = {
-                "state": "failed",
-                "reason": self.env._(
-                    "The reminder could not be sent: %(error)s",
-                    error=str(error),
-                ),
-            }
+            values = self._get_deposit_reminder_failure_values(level, error)
         log.sudo().write(values)
         if values["state"] != "sent":
             self.sudo()._post_deposit_reminder_note(level, log)
         return log
 
+    def _get_deposit_reminder_failure_values(self, level, error):
+        _logger.exception(
+            "Deposit reminder %s of invoice %s failed", level.name, self.name
+        )
+        return {
+            "state": "failed",
+            "reason": self.env._(
+                "The reminder could not be sent: %(error)s",
+                error=str(error),
+            ),
+        }
+
     def _create_deposit_reminder_log(self, level):
         """Insert the reminder row of ``level``, unless it already exists.
 
-        ON CONFLICT waits for a concurrent transaction that inserted the same row
-        and then skips it: at most one row per invoice and level, without an error.
+        A row already committed is skipped without an error; one inserted by a
+        concurrent run still in progress makes the database refuse this one (a
+        serialization failure), and the batch is rolled back and run again.
         """
         self.ensure_one()
         self.env["deposit.reminder.log"].flush_model()
@@ -647,12 +668,17 @@ class AccountMove(models.Model):
             for start in range(0, len(candidates), batch_size)
         ]
         for batch in batches[:max_batches]:
+            if commit:
+                # Batch boundary: keep what the previous batch sent and logged,
+                # release its locks, and see what concurrent runs committed.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             locked = moves._lock_deposit_reminder_moves(
                 [candidate.move_id for candidate in batch]
             )
             batch_moves = moves.browse(sorted(locked))
             batch_moves._ensure_deposit_reminder_access_tokens()
             batch_moves.invalidate_recordset()
+            moves.env["deposit.reminder.log"].invalidate_model()
             for candidate in batch:
                 move = moves.browse(candidate.move_id)
                 if candidate.move_id not in locked or not (
@@ -662,10 +688,8 @@ class AccountMove(models.Model):
                     continue
                 log = move._send_deposit_reminder(levels.browse(candidate.level_id))
                 counts[log.state if log else "skipped"] += 1
-            if commit:
-                # Batch boundary: what was sent and logged stays so, and the
-                # locks are released, whatever happens to the next batches.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if commit and batches:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
         _logger.info(
             "Deposit reminders of %s on %s: %s sent, %s without e-mail, %s failed, "
