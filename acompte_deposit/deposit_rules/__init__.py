@@ -10,6 +10,7 @@ from .amount import (
     exceeds_order_total,
     term_errors,
 )
+from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "amount_left_to_invoice",
     "deposit_amount",
     "deposit_state",
+    "due_reminder_level",
     "exceeds_order_total",
+    "is_on_hold",
+    "next_manual_level",
     "term_errors",
 ]

@@ -1,4 +1,6 @@
 from . import account_move
+from . import deposit_reminder_level
+from . import deposit_reminder_log
 from . import res_company
 from . import res_config_settings
 from . import res_partner

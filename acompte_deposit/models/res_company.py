@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -13,6 +13,12 @@ class ResCompany(models.Model):
         domain="[('company_id', 'in', (False, id))]",
         help="Deposit terms of new quotations whose customer has none of its own.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies.sudo()._create_deposit_reminder_levels()
+        return companies
 
     def _get_deposit_today(self):
         """Today's date for the company, in the company's time zone.
@@ -28,3 +34,43 @@ class ResCompany(models.Model):
             .astimezone(pytz.timezone(tz_name))
             .date()
         )
+
+    def _create_deposit_reminder_levels(self):
+        """Give companies without reminder levels the shipped ones.
+
+        The shipped levels are the data records of the module (those of the
+        first company); they are copied with their translations.
+        """
+        Level = self.env["deposit.reminder.level"].with_context(active_test=False)
+        shipped_ids = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search(
+                [
+                    ("module", "=", "acompte_deposit"),
+                    ("model", "=", "deposit.reminder.level"),
+                ]
+            )
+            .mapped("res_id")
+        )
+        shipped = Level.browse(shipped_ids).exists()
+        if not shipped:
+            return Level
+        equipped = set(Level.search([("company_id", "in", self.ids)]).company_id.ids)
+        created = Level
+        for company in self.filtered(lambda company: company.id not in equipped):
+            for level in shipped:
+                created |= level.copy(
+                    {
+                        "company_id": company.id,
+                        "activity_user_id": False,
+                    }
+                )
+        return created
+
+    @api.model
+    def _install_deposit_reminder_levels(self):
+        """Shipped reminder levels for the companies that exist at installation."""
+        # Every company, whatever their number: this runs once, at installation.
+        companies = self.search([])  # pylint: disable=no-search-all
+        return companies._create_deposit_reminder_levels()

@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+RISK_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+]
 
 
 class ResPartner(models.Model):
@@ -13,3 +19,15 @@ class ResPartner(models.Model):
         "Contacts follow the terms of the customer they belong to. Empty: the "
         "default deposit terms of the Sales settings apply.",
     )
+    deposit_risk_level = fields.Selection(
+        selection=RISK_LEVELS,
+        string="Risk Level",
+        company_dependent=True,
+        help="Picks the reminder levels that chase this customer's unpaid "
+        "deposits in the current company. Contacts show the risk level of the "
+        "customer they belong to.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["deposit_risk_level"]
