@@ -380,14 +380,18 @@ class AccountMove(models.Model):
             recipient = self._get_deposit_reminder_recipient()
             problem = recipient and self._get_deposit_reminder_email_problem(recipient)
             if not recipient:
-                values.update(
-                    state="no_email",
-                    reason=self.env._(
+                if self.partner_id == self.commercial_partner_id:
+                    reason = self.env._(
+                        "%(customer)s has no e-mail address.",
+                        customer=self.commercial_partner_id.display_name,
+                    )
+                else:
+                    reason = self.env._(
                         "Neither %(contact)s nor %(customer)s has an e-mail address.",
                         contact=self.partner_id.display_name,
                         customer=self.commercial_partner_id.display_name,
-                    ),
-                )
+                    )
+                values.update(state="no_email", reason=reason)
                 self._schedule_deposit_reminder_activity(
                     level,
                     user=self._get_deposit_reminder_responsible(),
