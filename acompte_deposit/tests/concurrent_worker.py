@@ -6,35 +6,24 @@ workers), calls ``METHOD`` on the order the way Odoo serves a request (retried
 on serialization failures) and prints ``done`` or ``refused``.
 """
 
-import json
+import os
 import sys
-import time
 from functools import partial
 
 
 def main():
-    config_values, order_id, method, start_at = sys.argv[1:5]
-    import odoo
+    options, order_id, method, start_at = sys.argv[1:5]
+    sys.path.insert(0, os.path.dirname(__file__))
+    from workers import open_registry, wait_until
+
     from odoo import SUPERUSER_ID, api
     from odoo.exceptions import UserError
-    from odoo.modules.registry import Registry
     from odoo.service.model import retrying
 
-    options = json.loads(config_values)
-    arguments = [
-        f"--database={options['db_name']}",
-        f"--addons-path={options['addons_path']}",
-        "--log-level=warn",
-    ]
-    for key in ("db_host", "db_port", "db_user", "db_password"):
-        if options[key]:
-            arguments.append(f"--{key}={options[key]}")
-    odoo.tools.config.parse_config(arguments)
-    registry = Registry(options["db_name"])
-    with registry.cursor() as cr:
+    with open_registry(options).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         order = env["sale.order"].browse(int(order_id))
-        time.sleep(max(0.0, float(start_at) - time.time()))
+        wait_until(start_at)
         try:
             retrying(partial(getattr(order, method)), env)
             # A worker process stands for one request: it commits its work like

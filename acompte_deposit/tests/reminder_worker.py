@@ -7,34 +7,24 @@ between batches) and prints the counts as JSON.
 """
 
 import json
+import os
 import sys
-import time
 from functools import partial
 
 
 def main():
-    config_values, company_id, start_at = sys.argv[1:4]
-    import odoo
+    options, company_id, start_at = sys.argv[1:4]
+    sys.path.insert(0, os.path.dirname(__file__))
+    from workers import open_registry, wait_until
+
     from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
     from odoo.service.model import retrying
 
-    options = json.loads(config_values)
-    arguments = [
-        f"--database={options['db_name']}",
-        f"--addons-path={options['addons_path']}",
-        "--log-level=warn",
-    ]
-    for key in ("db_host", "db_port", "db_user", "db_password"):
-        if options[key]:
-            arguments.append(f"--{key}={options[key]}")
-    odoo.tools.config.parse_config(arguments)
-    registry = Registry(options["db_name"])
-    with registry.cursor() as cr:
+    with open_registry(options).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         company = env["res.company"].browse(int(company_id))
         moves = env["account.move"].with_company(company)
-        time.sleep(max(0.0, float(start_at) - time.time()))
+        wait_until(start_at)
         # A run that hits a serialization failure is run again, as the next
         # run of the scheduled action would.
         counts = retrying(

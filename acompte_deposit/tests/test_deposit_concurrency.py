@@ -1,18 +1,12 @@
-import json
-import os
-import subprocess
-import sys
-import time
 import uuid
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import config
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
-WORKER = os.path.join(os.path.dirname(__file__), "concurrent_worker.py")
+from .workers import run_workers
 
 
 @tagged("post_install", "-at_install")
@@ -82,32 +76,12 @@ class TestDepositConcurrency(BaseCase):
 
     def _run_workers(self, order_id, method):
         """Run ``method`` on the order from two processes at the same instant."""
-        options = json.dumps(
-            {
-                "db_name": get_db_name(),
-                "db_host": config["db_host"],
-                "db_port": config["db_port"],
-                "db_user": config["db_user"],
-                "db_password": config["db_password"],
-                "addons_path": config["addons_path"],
-            }
-        )
-        # Both processes load the registry first, then start together.
-        start_at = str(time.time() + 15)
-        command = [sys.executable, WORKER, options, str(order_id), method, start_at]
-        # The loser's serialization error is logged by its process as expected
-        # noise: keep it out of the test log, but show it if a worker fails.
-        workers = [
-            subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-            for _index in range(2)
-        ]
         outcomes = []
-        for worker in workers:
-            stdout, stderr = worker.communicate(timeout=120)
-            self.assertEqual(worker.returncode, 0, stderr)
-            outcomes.append(stdout.strip().splitlines()[-1] if stdout.strip() else "")
+        for returncode, last_line, stderr in run_workers(
+            "concurrent_worker.py", order_id, method
+        ):
+            self.assertEqual(returncode, 0, stderr)
+            outcomes.append(last_line)
         return sorted(outcomes)
 
     def _live_deposits(self, order_id):

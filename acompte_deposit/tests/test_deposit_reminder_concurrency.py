@@ -1,16 +1,11 @@
 import json
-import os
-import subprocess
-import sys
-import time
 import uuid
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import config
 
-WORKER = os.path.join(os.path.dirname(__file__), "reminder_worker.py")
+from .workers import run_workers
 
 
 @tagged("post_install", "-at_install")
@@ -98,29 +93,12 @@ class TestDepositReminderConcurrency(BaseCase):
                 record.with_env(self._env(cr)).action_archive()
 
     def _run_workers(self, company_id):
-        options = json.dumps(
-            {
-                "db_name": get_db_name(),
-                "db_host": config["db_host"],
-                "db_port": config["db_port"],
-                "db_user": config["db_user"],
-                "db_password": config["db_password"],
-                "addons_path": config["addons_path"],
-            }
-        )
-        start_at = str(time.time() + 15)
-        command = [sys.executable, WORKER, options, str(company_id), start_at]
-        workers = [
-            subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-            for _index in range(2)
-        ]
         counts = []
-        for worker in workers:
-            stdout, stderr = worker.communicate(timeout=180)
-            self.assertEqual(worker.returncode, 0, stderr)
-            counts.append(json.loads(stdout.strip().splitlines()[-1]))
+        for returncode, last_line, stderr in run_workers(
+            "reminder_worker.py", company_id
+        ):
+            self.assertEqual(returncode, 0, stderr)
+            counts.append(json.loads(last_line))
         return counts
 
     def test_two_runs_at_once_send_each_reminder_once(self):
