@@ -1,15 +1,20 @@
 import logging
 from collections import Counter, namedtuple
 from datetime import timedelta
-
-from psycopg2 import OperationalError
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL, format_amount, format_date
+from psycopg2 import OperationalError
 
-from ..deposit_rules import due_reminder_level, is_on_hold, next_manual_level
+from ..deposit_rules import (
+    DepositInvoice,
+    due_reminder_level,
+    is_on_hold,
+    next_manual_level,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -97,15 +102,20 @@ class AccountMove(models.Model):
             >= 0
         )
 
+    def _get_deposit_rule_invoice(self):
+        """What the plain-Python deposit rules need to know of this invoice."""
+        self.ensure_one()
+        return DepositInvoice(
+            state=self.state,
+            payment_state=self.payment_state,
+            amount_residual=Decimal(str(self.amount_residual)),
+            date_due=self.invoice_date_due,
+            credited=self._is_deposit_credited(),
+        )
+
     def _filter_live_deposits(self):
         """Deposit invoices neither cancelled nor reversed by credit notes."""
-        return self.filtered(
-            lambda move: (
-                move.state != "cancel"
-                and move.payment_state != "reversed"
-                and not move._is_deposit_credited()
-            )
-        )
+        return self.filtered(lambda move: move._get_deposit_rule_invoice().is_live)
 
     def _notify_by_email_prepare_rendering_context(
         self,

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..deposit_rules import DepositInvoice, amount_left_to_invoice, deposit_state
+from ..deposit_rules import amount_left_to_invoice, deposit_state
 from ..deposit_rules import exceeds_order_total
 
 _logger = logging.getLogger(__name__)
@@ -134,8 +134,13 @@ class SaleOrder(models.Model):
     def _compute_deposit_state(self):
         for order in self:
             invoices = order.sudo()._get_deposit_invoices()
-            live_posted = invoices._filter_live_deposits().filtered(
-                lambda move: move.state == "posted"
+            rule_invoices = {
+                move: move._get_deposit_rule_invoice() for move in invoices
+            }
+            live_posted = invoices.filtered(
+                lambda move, rules=rule_invoices: (
+                    rules[move].is_live and move.state == "posted"
+                )
             )
             unpaid = live_posted.filtered("amount_residual") or live_posted
             order.deposit_date_due = min(
@@ -149,16 +154,7 @@ class SaleOrder(models.Model):
                     order.amount_paid, order.deposit_amount
                 )
                 >= 0,
-                invoices=[
-                    DepositInvoice(
-                        state=move.state,
-                        payment_state=move.payment_state,
-                        amount_residual=Decimal(str(move.amount_residual)),
-                        date_due=move.invoice_date_due,
-                        credited=move._is_deposit_credited(),
-                    )
-                    for move in invoices
-                ],
+                invoices=list(rule_invoices.values()),
                 today=order.company_id._get_deposit_today(),
             )
 
