@@ -11,10 +11,12 @@ from .amount import (
     term_errors,
 )
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
+from .risk import RiskFigures, risk_level, risk_score, thresholds_are_valid
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
     "DepositInvoice",
+    "RiskFigures",
     "amount_left_to_invoice",
     "deposit_amount",
     "deposit_state",
@@ -22,5 +24,8 @@ __all__ = [
     "exceeds_order_total",
     "is_on_hold",
     "next_manual_level",
+    "risk_level",
+    "risk_score",
     "term_errors",
+    "thresholds_are_valid",
 ]
