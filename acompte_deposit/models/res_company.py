@@ -1,6 +1,9 @@
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..deposit_rules import risk as risk_rules
 
 
 class ResCompany(models.Model):
@@ -13,6 +16,33 @@ class ResCompany(models.Model):
         domain="[('company_id', 'in', (False, id))]",
         help="Deposit terms of new quotations whose customer has none of its own.",
     )
+    deposit_risk_medium_threshold = fields.Integer(
+        string="Medium Risk From",
+        default=risk_rules.DEFAULT_MEDIUM_THRESHOLD,
+        help="Customers whose risk score is at least this are of medium risk.",
+    )
+    deposit_risk_high_threshold = fields.Integer(
+        string="High Risk From",
+        default=risk_rules.DEFAULT_HIGH_THRESHOLD,
+        help="Customers whose risk score is at least this are of high risk.",
+    )
+
+    @api.constrains("deposit_risk_medium_threshold", "deposit_risk_high_threshold")
+    def _check_deposit_risk_thresholds(self):
+        for company in self:
+            if not risk_rules.thresholds_are_valid(
+                company.deposit_risk_medium_threshold,
+                company.deposit_risk_high_threshold,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The risk thresholds of %(company)s must satisfy 0 < medium "
+                        "< high <= 100 (now medium %(medium)s, high %(high)s).",
+                        company=company.name,
+                        medium=company.deposit_risk_medium_threshold,
+                        high=company.deposit_risk_high_threshold,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
