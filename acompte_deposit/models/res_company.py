@@ -26,6 +26,31 @@ class ResCompany(models.Model):
         default=risk_rules.DEFAULT_HIGH_THRESHOLD,
         help="Customers whose risk score is at least this are of high risk.",
     )
+    deposit_low_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for Low Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of low risk customers without "
+        "deposit terms of their own. Empty: the default deposit terms.",
+    )
+    deposit_medium_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for Medium Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of medium risk customers (and of "
+        "customers without history) without deposit terms of their own. Empty: "
+        "the default deposit terms.",
+    )
+    deposit_high_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for High Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of high risk customers without "
+        "deposit terms of their own. Empty: the default deposit terms.",
+    )
 
     @api.constrains("deposit_risk_medium_threshold", "deposit_risk_high_threshold")
     def _check_deposit_risk_thresholds(self):
@@ -64,6 +89,15 @@ class ResCompany(models.Model):
             .astimezone(pytz.timezone(tz_name))
             .date()
         )
+
+    def _get_deposit_risk_term(self, risk_level):
+        """The deposit terms the company gives to customers of ``risk_level``."""
+        self.ensure_one()
+        return {
+            "low": self.deposit_low_risk_term_id,
+            "medium": self.deposit_medium_risk_term_id,
+            "high": self.deposit_high_risk_term_id,
+        }.get(risk_level or "medium", self.deposit_medium_risk_term_id)
 
     def _create_deposit_reminder_levels(self):
         """Give companies without reminder levels the shipped ones.
