@@ -3,4 +3,5 @@ from . import test_deposit_concurrency
 from . import test_deposit_confirm
 from . import test_deposit_reminder
 from . import test_deposit_reminder_concurrency
+from . import test_deposit_risk
 from . import test_deposit_term
