@@ -27,5 +27,8 @@
         "report/sale_order_report_templates.xml",
         "views/acompte_deposit_menus.xml",
     ],
-    "demo": ["demo/acompte_deposit_demo.xml"],
+    "demo": [
+        "demo/acompte_deposit_history_demo.xml",
+        "demo/acompte_deposit_demo.xml",
+    ],
 }
