@@ -32,5 +32,6 @@
     "demo": [
         "demo/acompte_deposit_history_demo.xml",
         "demo/acompte_deposit_demo.xml",
+        "demo/acompte_deposit_dashboard_demo.xml",
     ],
 }
