@@ -10,6 +10,14 @@ from .amount import (
     exceeds_order_total,
     term_errors,
 )
+from .dso import (
+    countback_dso,
+    countback_dso_from_dates,
+    countback_months,
+    ended_month_ends,
+    period_start,
+    standard_dso,
+)
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .risk import RiskFigures, risk_level, risk_score, thresholds_are_valid
 from .state import DepositInvoice, deposit_state
@@ -18,14 +26,20 @@ __all__ = [
     "DepositInvoice",
     "RiskFigures",
     "amount_left_to_invoice",
+    "countback_dso",
+    "countback_dso_from_dates",
+    "countback_months",
     "deposit_amount",
     "deposit_state",
     "due_reminder_level",
+    "ended_month_ends",
     "exceeds_order_total",
     "is_on_hold",
     "next_manual_level",
+    "period_start",
     "risk_level",
     "risk_score",
+    "standard_dso",
     "term_errors",
     "thresholds_are_valid",
 ]

@@ -9,6 +9,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.deposit_term_id",
         readonly=False,
     )
+    deposit_dso_target = fields.Integer(
+        related="company_id.deposit_dso_target",
+        readonly=False,
+    )
     deposit_risk_medium_threshold = fields.Integer(
         related="company_id.deposit_risk_medium_threshold",
         readonly=False,
