@@ -36,6 +36,8 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
@@ -396,13 +398,14 @@ class RiskBench:
 
     def _naive_figures(self, customer):
         """The figures of one customer, read record by record through the ORM."""
-        date_from = self.today - timedelta(days=364)
+        date_from = self.today - relativedelta(years=1) + timedelta(days=1)
         invoices = self.env["account.move"].search(
             [
                 ("company_id", "=", self.company.id),
                 ("state", "=", "posted"),
                 ("move_type", "in", ("out_invoice", "out_refund")),
-                ("commercial_partner_id", "=", customer.id),
+                # partner_id is indexed, commercial_partner_id is not.
+                ("partner_id", "in", (customer | customer.child_ids).ids),
             ]
         )
         invoiced = late = late_days = open_amount = overdue = unpaid = Decimal(0)
