@@ -11,6 +11,14 @@ from .amount import (
     exceeds_order_total,
     term_errors,
 )
+from .dso import (
+    countback_dso,
+    countback_dso_from_dates,
+    countback_months,
+    ended_month_ends,
+    period_start,
+    standard_dso,
+)
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .state import DepositInvoice, deposit_state
 
@@ -20,12 +28,18 @@ __all__ = [
     "aging_bucket",
     "aging_totals",
     "amount_left_to_invoice",
+    "countback_dso",
+    "countback_dso_from_dates",
+    "countback_months",
     "deposit_amount",
     "days_past_due",
     "deposit_state",
     "due_reminder_level",
+    "ended_month_ends",
     "exceeds_order_total",
     "is_on_hold",
     "next_manual_level",
+    "period_start",
+    "standard_dso",
     "term_errors",
 ]
