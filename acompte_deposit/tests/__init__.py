@@ -1,4 +1,5 @@
 from . import test_deposit_amount
+from . import test_deposit_analysis
 from . import test_deposit_concurrency
 from . import test_deposit_confirm
 from . import test_deposit_dso

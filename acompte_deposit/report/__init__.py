@@ -1,0 +1,1 @@
+from . import deposit_analysis_report
