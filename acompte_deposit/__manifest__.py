@@ -32,5 +32,9 @@
         "report/deposit_receivables_report_templates.xml",
         "views/acompte_deposit_menus.xml",
     ],
-    "demo": ["demo/acompte_deposit_demo.xml"],
+    "demo": [
+        "demo/acompte_deposit_history_demo.xml",
+        "demo/acompte_deposit_demo.xml",
+        "demo/acompte_deposit_dashboard_demo.xml",
+    ],
 }
