@@ -278,7 +278,7 @@ class TestDepositReceivablesReport(DepositCommon):
         )
         html = html.decode()
         self.assertIn("Boulangerie Martin", html)
-        self.assertIn("Selected customers.", html)
+        self.assertIn("Selected customers and their contacts.", html)
         self.assertNotIn("Atelier Dupont", html)
         self.assertNotIn(self.deposit.name, html)
 
