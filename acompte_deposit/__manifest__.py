@@ -27,6 +27,9 @@
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
         "report/sale_order_report_templates.xml",
+        "report/deposit_analysis_report_views.xml",
+        "report/deposit_receivables_report.xml",
+        "report/deposit_receivables_report_templates.xml",
         "views/acompte_deposit_menus.xml",
     ],
     "demo": [

@@ -4,6 +4,7 @@ Nothing in this package imports Odoo: the models gather the data and call these
 functions, and the top-level ``tests/`` exercise them without a database.
 """
 
+from .aging import AGING_BUCKETS, aging_bucket, aging_totals, days_past_due
 from .amount import (
     amount_left_to_invoice,
     deposit_amount,
@@ -23,13 +24,17 @@ from .risk import RiskFigures, risk_level, risk_score, thresholds_are_valid
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
+    "AGING_BUCKETS",
     "DepositInvoice",
     "RiskFigures",
+    "aging_bucket",
+    "aging_totals",
     "amount_left_to_invoice",
     "countback_dso",
     "countback_dso_from_dates",
     "countback_months",
     "deposit_amount",
+    "days_past_due",
     "deposit_state",
     "due_reminder_level",
     "ended_month_ends",
