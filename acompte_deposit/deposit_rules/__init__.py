@@ -10,14 +10,19 @@ from .amount import (
     exceeds_order_total,
     term_errors,
 )
+from .dashboard import average, count_tone, dashboard_periods, dso_tone
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
     "DepositInvoice",
     "amount_left_to_invoice",
+    "average",
+    "count_tone",
+    "dashboard_periods",
     "deposit_amount",
     "deposit_state",
+    "dso_tone",
     "due_reminder_level",
     "exceeds_order_total",
     "is_on_hold",
