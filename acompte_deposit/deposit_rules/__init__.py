@@ -11,6 +11,14 @@ from .amount import (
     term_errors,
 )
 from .dashboard import average, count_tone, dashboard_periods, dso_tone
+from .dso import (
+    countback_dso,
+    countback_dso_from_dates,
+    countback_months,
+    ended_month_ends,
+    period_start,
+    standard_dso,
+)
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .state import DepositInvoice, deposit_state
 
@@ -19,13 +27,19 @@ __all__ = [
     "amount_left_to_invoice",
     "average",
     "count_tone",
+    "countback_dso",
+    "countback_dso_from_dates",
+    "countback_months",
     "dashboard_periods",
     "deposit_amount",
     "deposit_state",
     "dso_tone",
     "due_reminder_level",
+    "ended_month_ends",
     "exceeds_order_total",
     "is_on_hold",
     "next_manual_level",
+    "period_start",
+    "standard_dso",
     "term_errors",
 ]

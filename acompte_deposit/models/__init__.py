@@ -1,4 +1,5 @@
 from . import account_move
+from . import deposit_dso_snapshot
 from . import deposit_reminder_level
 from . import deposit_reminder_log
 from . import res_company

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.deposit_term_id",
         readonly=False,
     )
+    deposit_dso_target = fields.Integer(
+        related="company_id.deposit_dso_target",
+        readonly=False,
+    )
