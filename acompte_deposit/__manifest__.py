@@ -27,6 +27,7 @@
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
         "report/sale_order_report_templates.xml",
+        "views/deposit_dashboard_views.xml",
         "views/acompte_deposit_menus.xml",
     ],
     "demo": ["demo/acompte_deposit_demo.xml"],
