@@ -30,5 +30,13 @@
         "views/deposit_dashboard_views.xml",
         "views/acompte_deposit_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "acompte_deposit/static/src/deposit_dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "acompte_deposit/static/tests/tours/**/*",
+        ],
+    },
     "demo": ["demo/acompte_deposit_demo.xml"],
 }
