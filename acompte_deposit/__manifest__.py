@@ -38,5 +38,9 @@
             "acompte_deposit/static/tests/tours/**/*",
         ],
     },
-    "demo": ["demo/acompte_deposit_demo.xml"],
+    "demo": [
+        "demo/acompte_deposit_history_demo.xml",
+        "demo/acompte_deposit_demo.xml",
+        "demo/acompte_deposit_dashboard_demo.xml",
+    ],
 }
