@@ -687,8 +687,8 @@ class ResCompany(models.Model):
         ]
         count = self.env["account.move.line"].search_count(domain)
         count_label = self.env._(
-            "Target %(target)s · receivables %(receivable)s",
-            target=self._format_deposit_dashboard_days(target),
+            "Target %(target)s days · receivables %(receivable)s",
+            target=target,
             receivable=format_amount(self.env, dso["receivable"], company.currency_id),
         )
         kpis = []

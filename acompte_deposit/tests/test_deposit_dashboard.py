@@ -379,7 +379,7 @@ class TestDepositDashboard(DepositCommon):
             ],
         )
         self.assertEqual(kpis["dso_standard"]["display_value"], "51.3 days")
-        self.assertIn("30.0 days", kpis["dso_standard"]["count_label"])
+        self.assertIn("Target 30 days", kpis["dso_standard"]["count_label"])
         self.assertIn("1,640.00", kpis["dso_standard"]["count_label"])
         opened = self._opened(kpis["dso_standard"])
         self.assertEqual(opened, self._opened(kpis["dso_countback"]))

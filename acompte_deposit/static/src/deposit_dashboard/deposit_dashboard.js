@@ -6,6 +6,9 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { Layout } from "@web/search/layout";
 
+// Odoo's danger red: above the target line, the DSO tiles turn red too.
+const TARGET_COLOR = "#d44c59";
+
 /**
  * The accountant's deposit dashboard: tiles that open the records they count,
  * and the DSO trend of the last 12 months against the target.
@@ -43,7 +46,7 @@ export class DepositDashboard extends Component {
             },
             {
                 key: "dso",
-                title: _t("DSO"),
+                title: _t("DSO against the Target"),
                 kpis: pick(["dso_standard", "dso_countback"]),
             },
             {
@@ -112,11 +115,11 @@ export class DepositDashboard extends Component {
             return;
         }
         const trend = toRaw(this.state.data.dso_trend);
-        const line = (label, key, index, extra = {}) => ({
+        const line = (label, key, color, extra = {}) => ({
             label,
             data: trend.map((point) => point[key]),
-            borderColor: getColor(index, "light", "odoo"),
-            backgroundColor: getColor(index, "light", "odoo"),
+            borderColor: color,
+            backgroundColor: color,
             tension: 0.2,
             spanGaps: true,
             ...extra,
@@ -126,9 +129,9 @@ export class DepositDashboard extends Component {
             data: {
                 labels: trend.map((point) => point.label),
                 datasets: [
-                    line(_t("DSO, standard method"), "standard", 0),
-                    line(_t("DSO, count-back method"), "countback", 1),
-                    line(_t("Target"), "target", 3, {
+                    line(_t("DSO, standard method"), "standard", getColor(0, "light", "odoo")),
+                    line(_t("DSO, count-back method"), "countback", getColor(1, "light", "odoo")),
+                    line(_t("DSO target"), "target", TARGET_COLOR, {
                         borderDash: [6, 4],
                         pointRadius: 0,
                         tension: 0,
