@@ -451,7 +451,7 @@ class ResCompany(models.Model):
                 company=company.name,
                 date=format_date(self.env, periods.today),
             ),
-            # The receivables report may not be installed with this version.
+            # The button shows once the receivables report is part of the module.
             "can_print": hasattr(company, "action_print_deposit_receivables"),
             "kpis": kpis,
             "dso_target": company.deposit_dso_target,
