@@ -4,6 +4,7 @@ Nothing in this package imports Odoo: the models gather the data and call these
 functions, and the top-level ``tests/`` exercise them without a database.
 """
 
+from .aging import AGING_BUCKETS, aging_bucket, aging_totals, days_past_due
 from .amount import (
     amount_left_to_invoice,
     deposit_amount,
@@ -23,7 +24,10 @@ from .reminder import due_reminder_level, is_on_hold, next_manual_level
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
+    "AGING_BUCKETS",
     "DepositInvoice",
+    "aging_bucket",
+    "aging_totals",
     "amount_left_to_invoice",
     "average",
     "count_tone",
@@ -32,6 +36,7 @@ __all__ = [
     "countback_months",
     "dashboard_periods",
     "deposit_amount",
+    "days_past_due",
     "deposit_state",
     "dso_tone",
     "due_reminder_level",

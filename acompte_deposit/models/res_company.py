@@ -70,6 +70,17 @@ class ResCompany(models.Model):
         companies.sudo()._create_deposit_reminder_levels()
         return companies
 
+    def action_print_deposit_receivables(self):
+        """The receivables and deposits report of the company, for every customer.
+
+        Every customer with open receivables or overdue deposits in the company is
+        in it; the company is the first of ``self``, else the current one.
+        """
+        company = self[:1] or self.env.company
+        return self.env.ref(
+            "acompte_deposit.deposit_receivables_report_action"
+        ).report_action(None, data={"company_id": company.id})
+
     def _get_deposit_today(self):
         """Today's date for the company, in the company's time zone.
 
