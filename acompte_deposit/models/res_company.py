@@ -462,8 +462,6 @@ class ResCompany(models.Model):
                 company=company.name,
                 date=format_date(self.env, periods.today),
             ),
-            # The button shows once the receivables report is part of the module.
-            "can_print": hasattr(company, "action_print_deposit_receivables"),
             "kpis": kpis,
             "dso_target": company.deposit_dso_target,
             "dso_trend": company._get_deposit_dso_trend(months=12),

@@ -418,6 +418,27 @@ class TestDepositDashboard(DepositCommon):
         )
         self.assertEqual(self._data(self.company_2)["dso_trend"], [])
 
+    def test_print_button_prints_the_receivables_of_the_company(self):
+        # Without a document layout, Odoo asks for one before printing.
+        self.company_2.external_report_layout_id = self.env.ref(
+            "web.external_layout_standard"
+        )
+        data = self._data(self.company_2)
+        action = (
+            self.env["res.company"]
+            .with_company(self.company_2)
+            .browse(data["company_id"])
+            .action_print_deposit_receivables()
+        )
+        self.assertEqual(
+            (action["type"], action["report_name"], action["data"]),
+            (
+                "ir.actions.report",
+                "acompte_deposit.report_deposit_receivables",
+                {"company_id": self.company_2.id},
+            ),
+        )
+
     # Companies, dates and rights
 
     def test_another_company_counts_only_its_own_deposits(self):

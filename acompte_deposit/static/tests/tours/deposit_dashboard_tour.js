@@ -11,6 +11,10 @@ registry.category("web_tour.tours").add("acompte_deposit_dashboard_tour", {
     url: "/odoo/action-acompte_deposit.deposit_dashboard_action",
     steps: () => [
         {
+            content: "The receivables and deposits report can be printed",
+            trigger: ".o_control_panel .o_deposit_dashboard_print",
+        },
+        {
             content: "The DSO trend is drawn",
             trigger: ".o_deposit_dashboard_trend canvas",
         },
