@@ -21,11 +21,13 @@ from .dso import (
     standard_dso,
 )
 from .reminder import due_reminder_level, is_on_hold, next_manual_level
+from .risk import RiskFigures, risk_level, risk_score, thresholds_are_valid
 from .state import DepositInvoice, deposit_state
 
 __all__ = [
     "AGING_BUCKETS",
     "DepositInvoice",
+    "RiskFigures",
     "aging_bucket",
     "aging_totals",
     "amount_left_to_invoice",
@@ -45,6 +47,9 @@ __all__ = [
     "is_on_hold",
     "next_manual_level",
     "period_start",
+    "risk_level",
+    "risk_score",
     "standard_dso",
     "term_errors",
+    "thresholds_are_valid",
 ]

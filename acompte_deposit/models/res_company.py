@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_amount, format_date, formatLang
 
+from ..deposit_rules import risk as risk_rules
 from ..deposit_rules.dashboard import (
     DANGER,
     NEUTRAL,
@@ -45,12 +46,64 @@ class ResCompany(models.Model):
         domain="[('company_id', 'in', (False, id))]",
         help="Deposit terms of new quotations whose customer has none of its own.",
     )
+    deposit_risk_medium_threshold = fields.Integer(
+        string="Medium Risk From",
+        default=risk_rules.DEFAULT_MEDIUM_THRESHOLD,
+        help="Customers whose risk score is at least this are of medium risk.",
+    )
+    deposit_risk_high_threshold = fields.Integer(
+        string="High Risk From",
+        default=risk_rules.DEFAULT_HIGH_THRESHOLD,
+        help="Customers whose risk score is at least this are of high risk.",
+    )
+    deposit_low_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for Low Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of low risk customers without "
+        "deposit terms of their own. Empty: the default deposit terms.",
+    )
+    deposit_medium_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for Medium Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of medium risk customers (and of "
+        "customers without history) without deposit terms of their own. Empty: "
+        "the default deposit terms.",
+    )
+    deposit_high_risk_term_id = fields.Many2one(
+        comodel_name="sale.deposit.term",
+        string="Deposit Terms for High Risk",
+        check_company=True,
+        domain="[('company_id', 'in', (False, id))]",
+        help="Deposit terms of new quotations of high risk customers without "
+        "deposit terms of their own. Empty: the default deposit terms.",
+    )
     deposit_dso_target = fields.Integer(
         string="DSO Target",
         default=30,
         help="Days of sales outstanding the company aims at, drawn against the DSO "
         "trend. French companies average about 44 days.",
     )
+
+    @api.constrains("deposit_risk_medium_threshold", "deposit_risk_high_threshold")
+    def _check_deposit_risk_thresholds(self):
+        for company in self:
+            if not risk_rules.thresholds_are_valid(
+                company.deposit_risk_medium_threshold,
+                company.deposit_risk_high_threshold,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The risk thresholds of %(company)s must satisfy 0 < medium "
+                        "< high <= 100 (now medium %(medium)s, high %(high)s).",
+                        company=company.name,
+                        medium=company.deposit_risk_medium_threshold,
+                        high=company.deposit_risk_high_threshold,
+                    )
+                )
 
     @api.constrains("deposit_dso_target")
     def _check_deposit_dso_target(self):
@@ -95,6 +148,15 @@ class ResCompany(models.Model):
             .astimezone(pytz.timezone(tz_name))
             .date()
         )
+
+    def _get_deposit_risk_term(self, risk_level):
+        """The deposit terms the company gives to customers of ``risk_level``."""
+        self.ensure_one()
+        return {
+            "low": self.deposit_low_risk_term_id,
+            "medium": self.deposit_medium_risk_term_id,
+            "high": self.deposit_high_risk_term_id,
+        }.get(risk_level or "medium", self.deposit_medium_risk_term_id)
 
     def _create_deposit_reminder_levels(self):
         """Give companies without reminder levels the shipped ones.

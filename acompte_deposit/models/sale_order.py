@@ -242,7 +242,11 @@ class SaleOrder(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         partner = self.partner_id.commercial_partner_id.with_company(company)
-        terms = partner.deposit_term_id or company.deposit_term_id
+        terms = (
+            partner.deposit_term_id
+            or company._get_deposit_risk_term(partner.deposit_risk_level)
+            or company.deposit_term_id
+        )
         return terms.filtered("active")
 
     def _get_deposit_invoices(self):

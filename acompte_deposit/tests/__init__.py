@@ -8,4 +8,5 @@ from . import test_deposit_dso
 from . import test_deposit_receivables_report
 from . import test_deposit_reminder
 from . import test_deposit_reminder_concurrency
+from . import test_deposit_risk
 from . import test_deposit_term
