@@ -30,8 +30,17 @@
         "report/deposit_analysis_report_views.xml",
         "report/deposit_receivables_report.xml",
         "report/deposit_receivables_report_templates.xml",
+        "views/deposit_dashboard_views.xml",
         "views/acompte_deposit_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "acompte_deposit/static/src/deposit_dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "acompte_deposit/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/acompte_deposit_history_demo.xml",
         "demo/acompte_deposit_demo.xml",

@@ -11,6 +11,7 @@ from .amount import (
     exceeds_order_total,
     term_errors,
 )
+from .dashboard import average, count_tone, dashboard_periods, dso_tone
 from .dso import (
     countback_dso,
     countback_dso_from_dates,
@@ -30,12 +31,16 @@ __all__ = [
     "aging_bucket",
     "aging_totals",
     "amount_left_to_invoice",
+    "average",
+    "count_tone",
     "countback_dso",
     "countback_dso_from_dates",
     "countback_months",
+    "dashboard_periods",
     "deposit_amount",
     "days_past_due",
     "deposit_state",
+    "dso_tone",
     "due_reminder_level",
     "ended_month_ends",
     "exceeds_order_total",

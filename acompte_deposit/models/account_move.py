@@ -67,6 +67,12 @@ class AccountMove(models.Model):
         string="Reminder History",
         readonly=True,
     )
+    deposit_paid_date = fields.Date(
+        string="Paid On",
+        compute="_compute_deposit_paid_date",
+        help="Latest date of the payments and reconciliations that settled the "
+        "invoice. Empty while it is not paid.",
+    )
 
     @api.depends(
         "move_type",
@@ -86,6 +92,32 @@ class AccountMove(models.Model):
                     and all(line.sale_line_ids.mapped("is_downpayment"))
                     for line in product_lines
                 )
+            )
+
+    @api.depends(
+        "payment_state",
+        "line_ids.matched_credit_ids.max_date",
+        "matched_payment_ids.date",
+        "matched_payment_ids.state",
+    )
+    def _compute_deposit_paid_date(self):
+        for move in self:
+            if move.payment_state not in ("paid", "in_payment"):
+                move.deposit_paid_date = False
+                continue
+            receivable_lines = move.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            )
+            # Payments registered without a journal entry reconcile nothing.
+            payments = move.matched_payment_ids.filtered(
+                lambda payment: (
+                    not payment.move_id and payment.state in ("in_process", "paid")
+                )
+            )
+            move.deposit_paid_date = max(
+                receivable_lines.matched_credit_ids.mapped("max_date")
+                + payments.mapped("date"),
+                default=False,
             )
 
     def _is_deposit_credited(self):

@@ -3,10 +3,19 @@ import logging
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, format_date
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_round, format_amount, format_date, formatLang
 
 from ..deposit_rules import risk as risk_rules
+from ..deposit_rules.dashboard import (
+    DANGER,
+    NEUTRAL,
+    WARNING,
+    average,
+    count_tone,
+    dashboard_periods,
+    dso_tone,
+)
 from ..deposit_rules.dso import (
     countback_dso_from_dates,
     countback_months,
@@ -16,6 +25,15 @@ from ..deposit_rules.dso import (
 )
 
 _logger = logging.getLogger(__name__)
+
+# Odoo's payment states of a deposit still waiting for money, and of one paid.
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+SETTLED_PAYMENT_STATES = ("paid", "in_payment")
+# Payments that settle an invoice without a journal entry of their own.
+SETTLING_PAYMENT_STATES = ("in_process", "paid")
+# Invoicing users see every invoice and journal item of their companies: each
+# tile's records are all theirs to open. A salesperson may see only its own.
+DASHBOARD_GROUP = "account.group_account_invoice"
 
 
 class ResCompany(models.Model):
@@ -452,6 +470,459 @@ class ResCompany(models.Model):
         # Every company, whatever their number: this runs once, at installation.
         companies = self.search([])  # pylint: disable=no-search-all
         return companies._store_deposit_dso_snapshots()
+
+    # Deposit dashboard
+
+    @api.model
+    def get_deposit_dashboard_data(self):
+        """What the deposit dashboard shows, for the current company.
+
+        The entry point of the dashboard's client action, for the users who
+        see all the invoices and journal items of the company: invoicing users
+        and accountants. See ``_get_deposit_dashboard_data``.
+        """
+        if not self.env.user.has_group(DASHBOARD_GROUP):
+            raise AccessError(
+                self.env._(
+                    "The deposit dashboard shows the receivables of the whole "
+                    "company. Ask your administrator for invoicing rights "
+                    "(Invoicing: Billing or above)."
+                )
+            )
+        return self._get_deposit_dashboard_data()
+
+    @api.model
+    def _get_deposit_dashboard_data(self):
+        """Figures of the deposit dashboard of the current company.
+
+        Return ``kpis``, one dict per tile with its ``key``, ``label``,
+        ``value`` (company currency or days), ``count`` and the window
+        ``action`` that opens exactly the records the tile counts, plus how to
+        show it (``display_value``, ``count_label``, ``tone``); ``dso_trend``,
+        the DSO history of the last 12 months, and ``dso_target``. Dates are
+        the company's, in its time zone. A constant number of queries, whatever
+        the number of invoices and customers.
+        """
+        company = self.env.company
+        periods = dashboard_periods(company._get_deposit_today())
+        settled = self._get_deposit_dashboard_settled(company, periods)
+        kpis = [
+            *self._get_deposit_dashboard_open_kpis(
+                company, periods, settled["credited_open_ids"]
+            ),
+            *self._get_deposit_dashboard_settled_kpis(company, settled),
+            *self._get_deposit_dashboard_dso_kpis(company, periods),
+            *self._get_deposit_dashboard_risk_kpis(company, periods),
+            self._get_deposit_dashboard_reminder_kpi(company),
+        ]
+        return {
+            "company_id": company.id,
+            "company_name": company.name,
+            "today": fields.Date.to_string(periods.today),
+            "subtitle": self.env._(
+                "%(company)s, figures of %(date)s",
+                company=company.name,
+                date=format_date(self.env, periods.today),
+            ),
+            "kpis": kpis,
+            "dso_target": company.deposit_dso_target,
+            "dso_trend": company._get_deposit_dso_trend(months=12),
+        }
+
+    # Open deposits: awaited and overdue
+
+    def _get_deposit_dashboard_open_kpis(self, company, periods, credited_ids):
+        today = fields.Date.to_string(periods.today)
+        open_domain = [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("is_deposit", "=", True),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+        if credited_ids:
+            # Credit notes cover them in full: no longer live deposits.
+            open_domain.append(("id", "not in", credited_ids))
+        awaiting_domain = [
+            *open_domain,
+            "|",
+            ("invoice_date_due", "=", False),
+            ("invoice_date_due", ">=", today),
+        ]
+        overdue_domain = [*open_domain, ("invoice_date_due", "<", today)]
+
+        kpis = []
+        for key, label, domain, tone in (
+            ("awaiting", self.env._("Deposits Awaited"), awaiting_domain, NEUTRAL),
+            ("overdue", self.env._("Deposits Overdue"), overdue_domain, DANGER),
+        ):
+            [(residual, count)] = self.env["account.move"]._read_group(
+                domain,
+                aggregates=["amount_residual_signed:sum", "__count"],
+            )
+            kpis.append(
+                self._prepare_deposit_dashboard_kpi(
+                    key,
+                    label,
+                    value=company.currency_id.round(residual or 0.0),
+                    count=count,
+                    display_value=format_amount(
+                        self.env, residual or 0.0, company.currency_id
+                    ),
+                    count_label=self._get_deposit_dashboard_invoice_count(count),
+                    tone=count_tone(count, tone),
+                    action=self._prepare_deposit_dashboard_action(
+                        label,
+                        "account.move",
+                        domain,
+                        "acompte_deposit.account_move_view_list_deposit_open",
+                    ),
+                )
+            )
+        return kpis
+
+    # Settled deposits: collected this month, days to collect
+
+    def _get_deposit_dashboard_settled(self, company, periods):
+        """Deposits settled in the dashboard's windows, in one query.
+
+        A deposit's paid date is the latest date of what settled it: the
+        reconciliations of its receivable lines, and the payments registered
+        without a journal entry. Credit notes covering a deposit in full make
+        it a dead one: those still open are returned to be left out.
+        """
+        for model in (
+            "account.move",
+            "account.move.line",
+            "account.partial.reconcile",
+            "account.payment",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH deposit AS (
+                    SELECT move.id,
+                           move.invoice_date,
+                           move.payment_state,
+                           move.amount_total_signed,
+                           COALESCE(refund.total >= move.amount_total, FALSE)
+                               AS credited
+                      FROM account_move move
+                      LEFT JOIN LATERAL (
+                          SELECT SUM(credit_note.amount_total) AS total
+                            FROM account_move credit_note
+                           WHERE credit_note.reversed_entry_id = move.id
+                             AND credit_note.state = 'posted'
+                      ) refund ON TRUE
+                     WHERE move.company_id = %(company)s
+                       AND move.move_type = 'out_invoice'
+                       AND move.state = 'posted'
+                       AND move.is_deposit
+                       AND move.payment_state IN %(live_states)s
+                ),
+                settled AS (
+                    SELECT deposit.id,
+                           deposit.invoice_date,
+                           deposit.amount_total_signed,
+                           GREATEST(reconciled.day, registered.day) AS paid_date
+                      FROM deposit
+                      LEFT JOIN LATERAL (
+                          SELECT MAX(partial.max_date) AS day
+                            FROM account_move_line line
+                            JOIN account_partial_reconcile partial
+                              ON partial.debit_move_id = line.id
+                           WHERE line.move_id = deposit.id
+                             AND line.display_type = 'payment_term'
+                      ) reconciled ON TRUE
+                      LEFT JOIN LATERAL (
+                          SELECT MAX(payment.date) AS day
+                            FROM account_move__account_payment matched
+                            JOIN account_payment payment
+                              ON payment.id = matched.payment_id
+                           WHERE matched.invoice_id = deposit.id
+                             AND payment.move_id IS NULL
+                             AND payment.state IN %(settling_states)s
+                      ) registered ON TRUE
+                     WHERE deposit.payment_state IN %(settled_states)s
+                       AND NOT deposit.credited
+                )
+                SELECT ARRAY(
+                           SELECT id
+                             FROM deposit
+                            WHERE credited AND payment_state IN %(open_states)s
+                         ORDER BY id
+                       ),
+                       ARRAY_AGG(id ORDER BY id) FILTER (WHERE in_month),
+                       SUM(amount_total_signed) FILTER (WHERE in_month),
+                       ARRAY_AGG(id ORDER BY id) FILTER (WHERE in_window),
+                       SUM(paid_date - invoice_date) FILTER (WHERE in_window)
+                  FROM (
+                      SELECT settled.*,
+                             paid_date BETWEEN %(month_start)s AND %(today)s
+                                 AS in_month,
+                             invoice_date IS NOT NULL
+                             AND paid_date BETWEEN %(collection_start)s
+                                               AND %(today)s
+                                 AS in_window
+                        FROM settled
+                  ) windows
+                """,
+                company=company.id,
+                live_states=OPEN_PAYMENT_STATES + SETTLED_PAYMENT_STATES,
+                open_states=OPEN_PAYMENT_STATES,
+                settled_states=SETTLED_PAYMENT_STATES,
+                settling_states=SETTLING_PAYMENT_STATES,
+                month_start=periods.month_start,
+                collection_start=periods.collection_start,
+                today=periods.today,
+            )
+        )
+        credited, collected_ids, collected, collecting_ids, days = (
+            self.env.cr.fetchone()
+        )
+        return {
+            "credited_open_ids": credited,
+            "collected_ids": collected_ids or [],
+            "collected_total": collected or 0.0,
+            "collecting_ids": collecting_ids or [],
+            "collecting_days": days or 0,
+        }
+
+    def _get_deposit_dashboard_settled_kpis(self, company, settled):
+        collected_label = self.env._("Collected This Month")
+        collected_count = len(settled["collected_ids"])
+        collected = company.currency_id.round(settled["collected_total"])
+        collecting_label = self.env._("Average Days to Collect")
+        collecting_count = len(settled["collecting_ids"])
+        days = average(settled["collecting_days"], collecting_count)
+        return [
+            self._prepare_deposit_dashboard_kpi(
+                "collected_month",
+                collected_label,
+                value=collected,
+                count=collected_count,
+                display_value=format_amount(self.env, collected, company.currency_id),
+                count_label=self._get_deposit_dashboard_invoice_count(collected_count),
+                action=self._prepare_deposit_dashboard_action(
+                    collected_label,
+                    "account.move",
+                    [("id", "in", settled["collected_ids"])],
+                    "acompte_deposit.account_move_view_list_deposit_collected",
+                ),
+            ),
+            self._prepare_deposit_dashboard_kpi(
+                "avg_days_to_collect",
+                collecting_label,
+                value=days,
+                count=collecting_count,
+                display_value=self._format_deposit_dashboard_days(days),
+                count_label=(
+                    self.env._("1 deposit paid in 90 days")
+                    if collecting_count == 1
+                    else self.env._(
+                        "%(count)s deposits paid in 90 days",
+                        count=collecting_count,
+                    )
+                ),
+                action=self._prepare_deposit_dashboard_action(
+                    collecting_label,
+                    "account.move",
+                    [("id", "in", settled["collecting_ids"])],
+                    "acompte_deposit.account_move_view_list_deposit_collected",
+                ),
+            ),
+        ]
+
+    # DSO against the target
+
+    def _get_deposit_dashboard_dso_kpis(self, company, periods):
+        """Both DSO of today, each opening the receivables it divides.
+
+        The journal items opened add up (balance) to the receivables of the
+        DSO: every posted receivable item dated up to today, less the fully
+        reconciled groups whose items are all dated up to today, which add up
+        to zero.
+        """
+        today = fields.Date.to_string(periods.today)
+        dso = company._get_dso(periods.today)
+        target = company.deposit_dso_target
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("date", "<=", today),
+            "|",
+            ("full_reconcile_id", "=", False),
+            ("full_reconcile_id.reconciled_line_ids.date", ">", today),
+        ]
+        count = self.env["account.move.line"].search_count(domain)
+        count_label = self.env._(
+            "Target %(target)s days · receivables %(receivable)s",
+            target=target,
+            receivable=format_amount(self.env, dso["receivable"], company.currency_id),
+        )
+        kpis = []
+        for key, label, days in (
+            ("dso_standard", self.env._("DSO, Standard Method"), dso["standard"]),
+            ("dso_countback", self.env._("DSO, Count-Back Method"), dso["countback"]),
+        ):
+            kpis.append(
+                self._prepare_deposit_dashboard_kpi(
+                    key,
+                    label,
+                    value=days,
+                    count=count,
+                    amount=dso["receivable"],
+                    sales=dso["sales"],
+                    target=target,
+                    display_value=self._format_deposit_dashboard_days(days),
+                    count_label=count_label,
+                    tone=dso_tone(days, target),
+                    action=self._prepare_deposit_dashboard_action(
+                        self.env._("Receivables of the DSO"),
+                        "account.move.line",
+                        domain,
+                        "acompte_deposit.account_move_line_view_list_deposit_dso",
+                    ),
+                )
+            )
+        return kpis
+
+    # Customers by risk level
+
+    def _get_deposit_dashboard_risk_kpis(self, company, periods):
+        """Active customers by risk level, in one query.
+
+        Active: a commercial partner with a posted customer invoice dated in
+        the last 12 months in the company. Its level is the one of the
+        company; without one, the default level applies.
+        """
+        self.env["account.move"].flush_model(
+            [
+                "company_id",
+                "move_type",
+                "state",
+                "invoice_date",
+                "commercial_partner_id",
+            ]
+        )
+        partners = self.env["res.partner"].with_company(company)
+        # Run by execute_query, which flushes the risk levels first.
+        risk_sql = partners._field_to_sql("customer", "deposit_risk_level")
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT COALESCE(%(risk)s, 'medium'),
+                       ARRAY_AGG(customer.id ORDER BY customer.id)
+                  FROM res_partner customer
+                 WHERE customer.active
+                   AND customer.id IN (
+                           SELECT move.commercial_partner_id
+                             FROM account_move move
+                            WHERE move.company_id = %(company)s
+                              AND move.move_type = 'out_invoice'
+                              AND move.state = 'posted'
+                              AND move.invoice_date BETWEEN %(start)s AND %(today)s
+                       )
+              GROUP BY 1
+                """,
+                risk=risk_sql,
+                company=company.id,
+                start=periods.active_start,
+                today=periods.today,
+            )
+        )
+        partner_ids = dict(rows)
+        kpis = []
+        for level, label, tone in (
+            ("low", self.env._("Low Risk Customers"), NEUTRAL),
+            ("medium", self.env._("Medium Risk Customers"), NEUTRAL),
+            ("high", self.env._("High Risk Customers"), WARNING),
+        ):
+            ids = partner_ids.get(level, [])
+            kpis.append(
+                self._prepare_deposit_dashboard_kpi(
+                    f"risk_{level}",
+                    label,
+                    value=len(ids),
+                    count=len(ids),
+                    display_value=formatLang(self.env, len(ids), digits=0),
+                    count_label=self.env._("invoiced in 12 months"),
+                    tone=count_tone(len(ids), tone),
+                    action=self._prepare_deposit_dashboard_action(
+                        label,
+                        "res.partner",
+                        [("id", "in", ids)],
+                    ),
+                )
+            )
+        return kpis
+
+    # Reminders that failed
+
+    def _get_deposit_dashboard_reminder_kpi(self, company):
+        label = self.env._("Failed Reminders")
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "=", "failed"),
+            ("move_id.state", "=", "posted"),
+            ("move_id.payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+        count = self.env["deposit.reminder.log"].search_count(domain)
+        return self._prepare_deposit_dashboard_kpi(
+            "reminders_failed",
+            label,
+            value=count,
+            count=count,
+            display_value=formatLang(self.env, count, digits=0),
+            count_label=self.env._("on unpaid deposits"),
+            tone=count_tone(count, WARNING),
+            action=self._prepare_deposit_dashboard_action(
+                label,
+                "deposit.reminder.log",
+                domain,
+            ),
+        )
+
+    # Shaping
+
+    def _prepare_deposit_dashboard_kpi(self, key, label, **values):
+        return {
+            "key": key,
+            "label": label,
+            "value": 0,
+            "count": 0,
+            "display_value": "",
+            "count_label": "",
+            "tone": NEUTRAL,
+            "action": False,
+            **values,
+        }
+
+    def _prepare_deposit_dashboard_action(self, name, model, domain, view_xmlid=None):
+        list_view = self.env.ref(view_xmlid).id if view_xmlid else False
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "domain": domain,
+            "views": [[list_view, "list"], [False, "form"]],
+            "context": {"create": False},
+            "target": "current",
+        }
+
+    def _get_deposit_dashboard_invoice_count(self, count):
+        if count == 1:
+            return self.env._("1 invoice")
+        return self.env._("%(count)s invoices", count=count)
+
+    def _format_deposit_dashboard_days(self, days):
+        if days is None:
+            return "–"
+        # Half up, as people round: 51.25 days show as 51.3.
+        days = float_round(days, precision_digits=1, rounding_method="HALF-UP")
+        return self.env._("%(days)s days", days=formatLang(self.env, days, digits=1))
 
     @api.model
     def _cron_store_deposit_dso(self):

@@ -2,6 +2,8 @@ from . import test_deposit_amount
 from . import test_deposit_analysis
 from . import test_deposit_concurrency
 from . import test_deposit_confirm
+from . import test_deposit_dashboard
+from . import test_deposit_dashboard_tour
 from . import test_deposit_dso
 from . import test_deposit_receivables_report
 from . import test_deposit_reminder
