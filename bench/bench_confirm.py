@@ -26,10 +26,8 @@ import os
 import sys
 import time
 
-import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import api
 from odoo.fields import Command
-from odoo.modules.registry import Registry
 
 TARGET_RATIO = 1.3
 DEPOSIT_PERCENT = 30.0
@@ -263,26 +261,14 @@ def report(env, bench, orders, results):
 
 def main(argv=None):
     args, odoo_args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Beside this script, not importable when it is piped into ``odoo shell``.
+    from bench_odoo import run_rolled_back
 
-    config = odoo.tools.config
-    config.parse_config(["-d", args.database, *odoo_args], setup_logging=True)
-    # The add-on of this repository is found even when the Odoo configuration
-    # does not list it.
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = [path for path in config["addons_path"].split(",") if path]
-    if not any(os.path.isdir(path) and os.path.samefile(path, repo) for path in paths):
-        config["addons_path"] = ",".join([*paths, repo])
-        odoo.modules.module.initialize_sys_path()
-
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env = env(context=env["res.users"].context_get())
-        return run(env, orders=args.orders, rounds=args.rounds)
-    finally:
-        cr.rollback()
-        cr.close()
+    return run_rolled_back(
+        args.database,
+        odoo_args,
+        lambda env: run(env, orders=args.orders, rounds=args.rounds),
+    )
 
 
 SHELL_ENV = globals().get("env")

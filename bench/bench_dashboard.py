@@ -32,9 +32,6 @@ import sys
 import time
 from collections import defaultdict
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 TARGET_RATIO = 20.0
@@ -620,26 +617,14 @@ def run(env, customers, invoices, rounds):
 
 def main(argv=None):
     args, odoo_args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Beside this script, not importable when it is piped into ``odoo shell``.
+    from bench_odoo import run_rolled_back
 
-    config = odoo.tools.config
-    config.parse_config(["-d", args.database, *odoo_args], setup_logging=True)
-    # The add-on of this repository is found even when the Odoo configuration
-    # does not list it.
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = [path for path in config["addons_path"].split(",") if path]
-    if not any(os.path.isdir(path) and os.path.samefile(path, repo) for path in paths):
-        config["addons_path"] = ",".join([*paths, repo])
-        odoo.modules.module.initialize_sys_path()
-
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env = env(context=env["res.users"].context_get())
-        return run(env, args.customers, args.invoices, args.rounds)
-    finally:
-        cr.rollback()
-        cr.close()
+    return run_rolled_back(
+        args.database,
+        odoo_args,
+        lambda env: run(env, args.customers, args.invoices, args.rounds),
+    )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-import odoo
-from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 TARGET_RATIO = 20.0
@@ -544,26 +541,14 @@ def run(env, customers, invoices, naive_sample=0):
 
 def main(argv=None):
     args, odoo_args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Beside this script, not importable when it is piped into ``odoo shell``.
+    from bench_odoo import run_rolled_back
 
-    config = odoo.tools.config
-    config.parse_config(["-d", args.database, *odoo_args], setup_logging=True)
-    # The add-on of this repository is found even when the Odoo configuration
-    # does not list it.
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = [path for path in config["addons_path"].split(",") if path]
-    if not any(os.path.isdir(path) and os.path.samefile(path, repo) for path in paths):
-        config["addons_path"] = ",".join([*paths, repo])
-        odoo.modules.module.initialize_sys_path()
-
-    registry = Registry(args.database)
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env = env(context=env["res.users"].context_get())
-        run(env, args.customers, args.invoices, args.naive_sample)
-    finally:
-        cr.rollback()
-        cr.close()
+    run_rolled_back(
+        args.database,
+        odoo_args,
+        lambda env: run(env, args.customers, args.invoices, args.naive_sample),
+    )
     print("Rolled back: the database is unchanged.")
 
 
