@@ -25,6 +25,7 @@ class DepositReminderLevel(models.Model):
     )
     days = fields.Integer(
         required=True,
+        aggregator=None,
         help="Days from the deposit's due date on which this reminder level is "
         "sent; a negative number means before the due date.",
     )

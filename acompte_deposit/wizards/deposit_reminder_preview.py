@@ -22,6 +22,12 @@ class DepositReminderPreview(models.TransientModel):
         readonly=True,
     )
 
+    @api.depends("date")
+    def _compute_display_name(self):
+        # The breadcrumb of the preview, which has no name of its own.
+        for preview in self:
+            preview.display_name = self.env._("Reminder Preview")
+
     @api.model
     def _prepare_preview_values(self, date=None):
         """What the reminder run of ``date`` (tomorrow by default) would send."""
