@@ -540,6 +540,20 @@ class TestDepositRisk(DepositCommon):
             [self.term_draft, self.term_fixed],
         )
 
+    def test_an_archived_risk_term_gives_way_to_the_default(self):
+        self._refresh()
+        self.company.write(
+            {
+                "deposit_term_id": self.term_30.id,
+                "deposit_high_risk_term_id": self.term_fixed.id,
+            }
+        )
+        self.term_fixed.active = False
+        order = self._create_order(
+            [(self.product, 1, 100.0, self.tax_20)], partner=self.slow
+        )
+        self.assertEqual(order.deposit_term_id, self.term_30)
+
     def test_reminder_ladder_follows_the_risk_level(self):
         self._refresh()
         high = self.levels.filtered(lambda level: level.risk_level == "high")
