@@ -18,9 +18,11 @@ company's currency:
   unit of currency invoiced counts with its days late, 0 when paid on time;
 - overdue share = overdue part of the open receivable / open receivable, at
   most 1 (open receivable of any age);
-- reminders beyond the first level: reminders logged on the customer's
-  invoices, less the first one of each invoice;
-- unpaid overdue deposits: deposit invoices past due with something left.
+- reminders beyond the first level: reminders sent on the customer's
+  invoices (failed ones and those without an e-mail address left out), less
+  the first one of each invoice;
+- unpaid overdue deposits: deposit invoices past due with something left,
+  unless posted credit notes cover them in full.
 
 A share whose base is zero or negative is 1 when there is something late or
 overdue and 0 otherwise, so the score never divides by zero and never falls

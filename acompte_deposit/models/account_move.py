@@ -134,6 +134,24 @@ class AccountMove(models.Model):
             >= 0
         )
 
+    @api.model
+    def _deposit_credited_sql(self, move_alias):
+        """SQL truth of "posted credit notes cover the whole deposit invoice".
+
+        The set-based twin of _is_deposit_credited, for queries on the
+        account_move table aliased move_alias: TRUE or FALSE, never NULL.
+        """
+        return SQL(
+            """COALESCE((
+                SELECT SUM(deposit_credit_note.amount_total)
+                  FROM account_move deposit_credit_note
+                 WHERE deposit_credit_note.reversed_entry_id = %(move_id)s
+                   AND deposit_credit_note.state = 'posted'
+            ) >= %(amount_total)s, FALSE)""",
+            move_id=SQL.identifier(move_alias, "id"),
+            amount_total=SQL.identifier(move_alias, "amount_total"),
+        )
+
     def _get_deposit_rule_invoice(self):
         """What the plain-Python deposit rules need to know of this invoice."""
         self.ensure_one()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..deposit_rules import RiskFigures, risk_level, risk_score
@@ -29,6 +29,9 @@ RISK_REFRESH_FIELDS = (
     "deposit_risk_computed_level",
     "deposit_risk_level",
 )
+
+# Fields copied from the commercial partner to its contacts without tracking.
+RISK_SYNC_FIELDS = (*RISK_REFRESH_FIELDS, *RISK_OVERRIDE_FIELDS)
 
 
 class ResPartner(models.Model):
@@ -165,19 +168,35 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + [
-            "deposit_risk_level",
-            "deposit_risk_score",
-            "deposit_risk_computed_level",
-            *RISK_OVERRIDE_FIELDS,
-        ]
+        return super()._commercial_fields() + list(RISK_SYNC_FIELDS)
 
     def write(self, vals):
-        if not self.env.su and any(fname in vals for fname in RISK_OVERRIDE_FIELDS):
-            self._check_deposit_risk_override_access(vals)
+        if not self.env.su:
+            if any(fname in vals for fname in RISK_REFRESH_FIELDS):
+                self._check_deposit_risk_level_access(vals)
+            if any(fname in vals for fname in RISK_OVERRIDE_FIELDS):
+                self._check_deposit_risk_override_access(vals)
         result = super().write(vals)
         if "deposit_risk_level_override" in vals:
             self._set_deposit_risk_effective_level()
+        return result
+
+    def _commercial_sync_to_children(self, fields_to_sync=None):
+        # Contacts mirror the risk of their commercial partner: the change is
+        # tracked on the commercial partner's chatter only, not once per contact.
+        if fields_to_sync is None:
+            fields_to_sync = self._commercial_fields()
+        risk_fields = [fname for fname in fields_to_sync if fname in RISK_SYNC_FIELDS]
+        other_fields = [
+            fname for fname in fields_to_sync if fname not in RISK_SYNC_FIELDS
+        ]
+        result = True
+        if other_fields:
+            result = super()._commercial_sync_to_children(other_fields)
+        if risk_fields:
+            super(
+                ResPartner, self.with_context(mail_notrack=True)
+            )._commercial_sync_to_children(risk_fields)
         return result
 
     def action_update_deposit_risk(self):
@@ -190,29 +209,56 @@ class ResPartner(models.Model):
         return True
 
     def _check_deposit_risk_override_access(self, vals):
-        """Refuse a change of the override to anyone but a Deposit Manager.
-
-        Writing the value a partner already has is allowed, and so is giving a
-        contact the value of its commercial partner: Odoo copies the commercial
-        fields to contacts on unrelated changes and when a contact is created.
-        """
+        """Refuse a change of the override to anyone but a Deposit Manager."""
         if self.env.user.has_group("acompte_deposit.group_deposit_manager"):
             return
+        partner = self._get_deposit_risk_changed_partner(vals, RISK_OVERRIDE_FIELDS)
+        if partner:
+            raise AccessError(
+                self.env._(
+                    "Only a Deposit Manager may override the risk level of "
+                    "%(partner)s. Ask one to set or remove the override.",
+                    partner=partner.display_name,
+                )
+            )
+
+    def _check_deposit_risk_level_access(self, vals):
+        """Refuse to anyone a change of the risk level, score or level from score.
+
+        The risk refresh writes them; a Deposit Manager changes the level
+        through the override.
+        """
+        partner = self._get_deposit_risk_changed_partner(vals, RISK_REFRESH_FIELDS)
+        if partner:
+            raise AccessError(
+                self.env._(
+                    "The risk level of %(partner)s comes from its risk score. Only "
+                    "a Deposit Manager may change it, by setting an override with "
+                    "a reason.",
+                    partner=partner.display_name,
+                )
+            )
+
+    def _get_deposit_risk_changed_partner(self, vals, fnames):
+        """The first partner whose fields ``fnames`` would really change.
+
+        Writing the value a partner already has is no change, and neither is
+        giving a contact the value of its commercial partner: Odoo copies the
+        commercial fields to contacts on unrelated changes and when a contact
+        is created.
+        """
         for partner in self:
             commercial = partner.commercial_partner_id
-            for fname in RISK_OVERRIDE_FIELDS:
-                new_value = vals.get(fname, partner[fname]) or False
+            for fname in fnames:
+                if fname not in vals:
+                    continue
+                new_value = vals[fname] or False
                 allowed = {partner[fname] or False}
                 if commercial != partner:
                     allowed.add(commercial[fname] or False)
                 if new_value not in allowed:
-                    raise UserError(
-                        self.env._(
-                            "Only a Deposit Manager may override the risk level of "
-                            "%(partner)s. Ask one to set or remove the override.",
-                            partner=partner.display_name,
-                        )
-                    )
+                    return partner
+        return self.browse()
 
     def _set_deposit_risk_effective_level(self):
         """Write the effective level: the override, else the computed one."""
@@ -226,8 +272,9 @@ class ResPartner(models.Model):
             if partner.deposit_risk_level != level:
                 by_level.setdefault(level, self.browse())
                 by_level[level] |= partner
+        # The level is no field of users' own (see write): written as the system.
         for level, partners in by_level.items():
-            partners.write({"deposit_risk_level": level})
+            partners.sudo().write({"deposit_risk_level": level})
 
     def _get_deposit_risk_figures(self, partners=None):
         """Risk figures of the current company's customers, by commercial partner.
@@ -262,6 +309,8 @@ class ResPartner(models.Model):
             "partner_filter": partner_filter,
         }
         values = {}
+        # Deposits covered in full by posted credit notes are no longer owed.
+        credited = self.env["account.move"]._deposit_credited_sql("move")
 
         # Invoiced over 12 months, open receivable, unpaid overdue deposits.
         self.env.cr.execute(
@@ -291,8 +340,10 @@ class ResPartner(models.Model):
                     AND move.move_type = 'out_invoice'
                     AND move.amount_residual > 0
                     AND move.invoice_date_due < %(today)s
+                    AND NOT %(credited)s
                     """,
                     today=today,
+                    credited=credited,
                 ),
                 **params,
             )
@@ -335,6 +386,7 @@ class ResPartner(models.Model):
                        AND move.move_type = 'out_invoice'
                        AND line.display_type = 'payment_term'
                        AND move.commercial_partner_id IS NOT NULL
+                       AND NOT (move.is_deposit AND %(credited)s)
                        %(partner_filter)s
                        AND (
                            COALESCE(move.invoice_date, move.date) >= %(date_from)s
@@ -374,6 +426,7 @@ class ResPartner(models.Model):
                   FROM late
               GROUP BY partner_id
                 """,
+                credited=credited,
                 **params,
             )
         )
@@ -383,7 +436,7 @@ class ResPartner(models.Model):
             partner_values["late_amount_days"] = _decimal(late_days)
             partner_values["overdue_amount"] = _decimal(overdue)
 
-        # Reminders of the last 12 months' invoices, beyond the first of each.
+        # Reminders sent on the last 12 months' invoices, beyond the first of each.
         self.env.cr.execute(
             SQL(
                 """
@@ -392,6 +445,7 @@ class ResPartner(models.Model):
                   FROM deposit_reminder_log log
                   JOIN account_move move ON move.id = log.move_id
                  WHERE log.company_id = %(company)s
+                   AND log.state = 'sent'
                    AND move.company_id = %(company)s
                    AND move.state = 'posted'
                    AND COALESCE(move.invoice_date, move.date) >= %(date_from)s
@@ -441,7 +495,10 @@ class ResPartner(models.Model):
                 )
             )
 
-        self.flush_model(["commercial_partner_id", *RISK_OVERRIDE_FIELDS])
+        # A pending ORM write of these fields would overwrite the UPDATE.
+        self.flush_model(
+            ["commercial_partner_id", *RISK_OVERRIDE_FIELDS, *RISK_REFRESH_FIELDS]
+        )
         key = str(company.id)
         self.env.cr.execute(
             SQL(
@@ -502,26 +559,49 @@ class ResPartner(models.Model):
             for is_commercial, no_score, effective in self.env.cr.fetchall()
             if is_commercial
         )
-        self.invalidate_model(list(RISK_REFRESH_FIELDS))
+        self.invalidate_model(list(RISK_REFRESH_FIELDS), flush=False)
         return counts
 
     @api.model
-    def _cron_update_deposit_risk(self):
-        """Nightly refresh of the risk of the current company's customers.
+    def _cron_update_deposit_risk(self, companies=None):
+        """Nightly refresh of the risk of the customers of every company.
 
-        The scheduled action calls it once per company; it logs one line with
-        the number of customers by risk level.
+        ``companies`` narrows the run down. Each company is refreshed in its own
+        savepoint: one that fails is logged with its name and rolled back, the
+        others carry on. Logs one line per run with the number of companies and
+        of customers by risk level; returns the numbers of customers, added up
+        over the companies refreshed.
         """
-        counts = self._update_deposit_risk()
+        if companies is None:
+            # Every company is wanted, and companies are a handful of rows.
+            # pylint: disable-next=no-search-all
+            companies = self.env["res.company"].search([])
+        counts = Counter()
+        failed = 0
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    # A system job: each company is refreshed whoever runs it.
+                    counts.update(
+                        self.sudo().with_company(company)._update_deposit_risk()
+                    )
+            except Exception:
+                # The savepoint rolled back this company's refresh and cleared
+                # the caches: the next company starts clean.
+                _logger.exception(
+                    "Deposit risk refresh failed for company %s", company.name
+                )
+                failed += 1
         _logger.info(
-            "Deposit risk of company %s: %s customers scored (%s low, %s medium, "
-            "%s high), %s reset for lack of history",
-            self.env.company.id,
+            "Deposit risk refresh: %s customers scored (%s low, %s medium, %s high), "
+            "%s reset for lack of history; %s companies refreshed, %s failed",
             counts["low"] + counts["medium"] + counts["high"],
             counts["low"],
             counts["medium"],
             counts["high"],
             counts["no_history"],
+            len(companies) - failed,
+            failed,
         )
         return counts
 

@@ -242,12 +242,15 @@ class SaleOrder(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         partner = self.partner_id.commercial_partner_id.with_company(company)
-        terms = (
-            partner.deposit_term_id
-            or company._get_deposit_risk_term(partner.deposit_risk_level)
-            or company.deposit_term_id
-        )
-        return terms.filtered("active")
+        # An archived candidate gives way to the next one.
+        for terms in (
+            partner.deposit_term_id,
+            company._get_deposit_risk_term(partner.deposit_risk_level),
+            company.deposit_term_id,
+        ):
+            if terms.active:
+                return terms
+        return self.env["sale.deposit.term"]
 
     def _get_deposit_invoices(self):
         """Deposit invoices of the orders, cancelled ones included."""

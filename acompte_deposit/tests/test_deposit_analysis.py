@@ -20,7 +20,7 @@ class TestDepositAnalysis(DepositCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Report = cls.env["deposit.analysis.report"]
-        cls.customer.with_company(cls.company).deposit_risk_level = "high"
+        cls.customer.with_company(cls.company).sudo().deposit_risk_level = "high"
         cls.new_customer = cls.env["res.partner"].create(
             {"name": "Boulangerie Martin", "is_company": True}
         )
@@ -297,7 +297,7 @@ class TestDepositAnalysis(DepositCommon):
         invoice_2 = order_2.deposit_invoice_ids
         self.assertEqual(invoice_2.state, "posted")
         both = self.moves | invoice_2
-        self.customer.with_company(company_2).deposit_risk_level = "low"
+        self.customer.with_company(company_2).sudo().deposit_risk_level = "low"
 
         # Both companies allowed: each row in its own company, with the risk
         # level of that company.

@@ -66,7 +66,7 @@ class TestDepositDashboard(DepositCommon):
             (cls.customer_high, "high"),
             (cls.customer_inactive, "high"),
         ):
-            partner.with_company(cls.company).deposit_risk_level = level
+            partner.with_company(cls.company).sudo().deposit_risk_level = level
 
         with freeze_time("2025-03-10 10:00:00"):
             cls.inactive_paid = cls._deposit(cls.customer_inactive)
@@ -120,7 +120,7 @@ class TestDepositDashboard(DepositCommon):
         cls.company_2 = other["company"]
         cls.company_2.partner_id.tz = "Europe/Paris"
         cls.customer_lyon = Partner.create({"name": "Traiteur Lyonnais"})
-        cls.customer_low.with_company(cls.company_2).deposit_risk_level = "high"
+        cls.customer_low.with_company(cls.company_2).sudo().deposit_risk_level = "high"
         term_2 = cls.env["sale.deposit.term"].create(
             {
                 "name": "30% in 7 days",
@@ -310,7 +310,7 @@ class TestDepositDashboard(DepositCommon):
             self._assert_tile_equals_what_it_opens(kpis[key])
 
     def test_customer_without_risk_level_counts_as_medium(self):
-        self.customer_low.with_company(self.company).deposit_risk_level = False
+        self.customer_low.with_company(self.company).sudo().deposit_risk_level = False
         kpis = self._kpis()
         self.assertEqual(kpis["risk_low"]["count"], 0)
         self.assertEqual(

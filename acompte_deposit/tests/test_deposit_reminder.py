@@ -30,7 +30,7 @@ class TestDepositReminder(DepositCommon):
         cls.high_levels = cls.Level.search(
             [("company_id", "=", cls.company.id), ("risk_level", "=", "high")]
         )
-        cls.customer.with_company(cls.company).deposit_risk_level = "medium"
+        cls.customer.with_company(cls.company).sudo().deposit_risk_level = "medium"
 
     # Helpers
 
@@ -159,7 +159,7 @@ class TestDepositReminder(DepositCommon):
         self.assertEqual(len(self._reminder_mails(invoice)), 1)
 
     def test_high_risk_customer_gets_a_notice_before_the_due_date(self):
-        self.customer.with_company(self.company).deposit_risk_level = "high"
+        self.customer.with_company(self.company).sudo().deposit_risk_level = "high"
         self.assertEqual(self.customer_contact.deposit_risk_level, "high")
         invoice = self._confirmed_invoice()
         self.assertEqual(self._run("2026-03-06 09:00:00")["sent"], 0)

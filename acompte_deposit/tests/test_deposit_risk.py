@@ -1,9 +1,10 @@
 import logging
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
 
 from .common import DepositCommon
 
@@ -170,16 +171,33 @@ class TestDepositRisk(DepositCommon):
         )
 
     def _refresh(self, company=None):
-        return (
-            self.env["res.partner"]
-            .with_company(company or self.company)
-            ._cron_update_deposit_risk()
+        return self.env["res.partner"]._cron_update_deposit_risk(
+            companies=company or self.company
         )
 
     def _risk(self, partners, company=None):
         partners = partners.with_company(company or self.company)
         partners.invalidate_recordset()
         return partners
+
+    def _create_user(self, login, *group_xmlids):
+        return self.env["res.users"].create(
+            {
+                "name": login.replace("_", " ").title(),
+                "login": login,
+                "email": f"{login}@company.example.com",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref(xmlid).id
+                            for xmlid in ("base.group_user", *group_xmlids)
+                        ]
+                    )
+                ],
+            }
+        )
 
     def _count_queries(self, function):
         # Warm the caches of settings, access rules and defaults first.
@@ -201,9 +219,9 @@ class TestDepositRisk(DepositCommon):
         self.assertEqual(
             logs.output,
             [
-                "INFO:odoo.addons.acompte_deposit.models.res_partner:Deposit risk of "
-                f"company {self.company.id}: 2 customers scored (1 low, 0 medium, "
-                "1 high), 0 reset for lack of history"
+                "INFO:odoo.addons.acompte_deposit.models.res_partner:Deposit risk "
+                "refresh: 2 customers scored (1 low, 0 medium, 1 high), 0 reset "
+                "for lack of history; 1 companies refreshed, 0 failed"
             ],
         )
         self.assertEqual(dict(counts), {"low": 1, "high": 1})
@@ -231,6 +249,150 @@ class TestDepositRisk(DepositCommon):
                     "deposit_risk_level": "medium",
                 },
             ],
+        )
+
+    def test_only_sent_reminders_count_beyond_the_first_level(self):
+        third_level = self.levels.filtered(
+            lambda level: level.risk_level == "high"
+        ).sorted("days")[2]
+        self.env["deposit.reminder.log"].sudo().create(
+            [
+                {
+                    "move_id": self.slow_deposit.id,
+                    "level_id": third_level.id,
+                    "state": "failed",
+                    "reason": "Mail server down",
+                },
+                {
+                    "move_id": self.slow_unpaid.id,
+                    "level_id": third_level.id,
+                    "state": "no_email",
+                },
+            ]
+        )
+        self._refresh()
+        self.assertRecordValues(
+            self._risk(self.slow),
+            [{"deposit_risk_extra_reminders": 1, "deposit_risk_score": 65}],
+        )
+
+    def test_a_deposit_covered_by_a_credit_note_is_not_owed(self):
+        customer = self.Partner.create({"name": "Lost Order", "is_company": True})
+        self._post_invoice(customer, 1000.0, "2026-06-01", "2026-06-30")
+        with freeze_time("2026-05-04 09:00:00"):
+            # 360.00 due on 11 May, then credited in full, not reconciled.
+            order = self._create_order(
+                [(self.product, 2, 500.0, self.tax_20)],
+                partner=customer,
+                deposit_term_id=self.term_30.id,
+            )
+            order.action_confirm()
+            deposit = order.deposit_invoice_ids
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=deposit.ids)
+                .create({"journal_id": deposit.journal_id.id, "reason": "Order lost"})
+            )
+            reversal.refund_moves()
+            deposit.reversal_move_ids.action_post()
+            deposit.line_ids.remove_move_reconcile()
+        self.assertRecordValues(
+            deposit,
+            [
+                {
+                    "amount_residual": 360.0,
+                    "invoice_date_due": date(2026, 5, 11),
+                    "payment_state": "not_paid",
+                }
+            ],
+        )
+        # Without the credit note: 360 of 1,000 invoiced overdue for 35 days, a
+        # third of the open receivable, one unpaid deposit: score 31.
+        counts = self.env["res.partner"]._update_deposit_risk(customer)
+        self.assertEqual(dict(counts), {"low": 1})
+        self.assertRecordValues(
+            self._risk(customer),
+            [
+                {
+                    "deposit_risk_score": 0,
+                    "deposit_risk_level": "low",
+                    "deposit_risk_late_share": 0.0,
+                    "deposit_risk_overdue_share": 0.0,
+                    "deposit_risk_unpaid_deposit_count": 0,
+                    "deposit_risk_unpaid_deposit_amount": 0.0,
+                }
+            ],
+        )
+
+    def test_a_pending_write_does_not_overwrite_the_refresh(self):
+        self._refresh()
+        self.slow.with_company(self.company).sudo().deposit_risk_level = "low"
+        self.env["res.partner"].with_company(self.company)._update_deposit_risk()
+        self.env.flush_all()
+        self.assertEqual(self._risk(self.slow).deposit_risk_level, "high")
+        self.env.cr.execute(
+            "SELECT deposit_risk_level->>%s FROM res_partner WHERE id = %s",
+            (str(self.company.id), self.slow.id),
+        )
+        self.assertEqual(self.env.cr.fetchone(), ("high",))
+
+    def test_a_failing_company_leaves_the_others_refreshed(self):
+        Partner = self.registry["res.partner"]
+        update = Partner._update_deposit_risk
+        failing = self.other_company
+
+        def update_or_fail(partner_model, partners=None):
+            result = update(partner_model, partners)
+            if partner_model.env.company == failing:
+                raise RuntimeError("Lost the connection to the bank feed")
+            return result
+
+        with (
+            patch.object(
+                Partner,
+                "_update_deposit_risk",
+                autospec=True,
+                side_effect=update_or_fail,
+            ),
+            self.assertLogs(
+                "odoo.addons.acompte_deposit.models.res_partner", level=logging.INFO
+            ) as logs,
+        ):
+            counts = self.env["res.partner"]._cron_update_deposit_risk(
+                companies=failing | self.company
+            )
+        self.assertEqual(dict(counts), {"low": 1, "high": 1})
+        self.assertEqual(
+            [line.splitlines()[0] for line in logs.output],
+            [
+                "ERROR:odoo.addons.acompte_deposit.models.res_partner:Deposit risk "
+                f"refresh failed for company {failing.name}",
+                "INFO:odoo.addons.acompte_deposit.models.res_partner:Deposit risk "
+                "refresh: 2 customers scored (1 low, 0 medium, 1 high), 0 reset "
+                "for lack of history; 1 companies refreshed, 1 failed",
+            ],
+        )
+        # The failing company's refresh was rolled back, the other one stands.
+        self.assertRecordValues(
+            self._risk(self.early, failing),
+            [{"deposit_risk_score": 0, "deposit_risk_level": "medium"}],
+        )
+        self.assertRecordValues(
+            self._risk(self.early | self.slow),
+            [
+                {"deposit_risk_score": 0, "deposit_risk_level": "low"},
+                {"deposit_risk_score": 65, "deposit_risk_level": "high"},
+            ],
+        )
+
+    def test_the_scheduled_action_refreshes_every_company(self):
+        cron = self.env.ref("acompte_deposit.ir_cron_update_deposit_risk")
+        self.assertEqual(cron.code, "model._cron_update_deposit_risk()")
+        counts = self.env["res.partner"]._cron_update_deposit_risk()
+        self.assertEqual(counts["high"], 2)
+        self.assertRecordValues(
+            self._risk(self.early, self.other_company),
+            [{"deposit_risk_score": 75, "deposit_risk_level": "high"}],
         )
 
     def test_figures_behind_the_score_on_the_customer_form(self):
@@ -470,7 +632,7 @@ class TestDepositRisk(DepositCommon):
     def test_a_salesman_cannot_override(self):
         self.salesman.groups_id += self.env.ref("base.group_partner_manager")
         slow = self.slow.with_user(self.salesman)
-        with self.assertRaisesRegex(UserError, "Only a Deposit Manager"):
+        with self.assertRaisesRegex(AccessError, "Only a Deposit Manager"):
             slow.write(
                 {
                     "deposit_risk_level_override": "low",
@@ -505,8 +667,124 @@ class TestDepositRisk(DepositCommon):
                 }
             ],
         )
-        with self.assertRaisesRegex(UserError, "Only a Deposit Manager"):
+        with self.assertRaisesRegex(AccessError, "Only a Deposit Manager"):
             contact.write({"deposit_risk_level_override": "high"})
+
+    def test_nobody_writes_the_risk_level_directly(self):
+        self._refresh()
+        self.salesman.groups_id += self.env.ref("base.group_partner_manager")
+        accountant = self._create_user(
+            "risk_accountant",
+            "account.group_account_manager",
+            "base.group_partner_manager",
+        )
+        for user in (self.salesman, accountant, self.manager):
+            for fname, value in (
+                ("deposit_risk_level", "low"),
+                ("deposit_risk_computed_level", "low"),
+                ("deposit_risk_score", 3),
+            ):
+                with (
+                    self.subTest(user=user.login, field=fname),
+                    self.assertRaisesRegex(AccessError, "comes from its risk score"),
+                ):
+                    self.slow.with_user(user).with_company(self.company).write(
+                        {fname: value}
+                    )
+        # Writing back what the customer has is no change.
+        self.slow.with_user(self.salesman).with_company(self.company).write(
+            {"deposit_risk_level": "high", "comment": "Calls first"}
+        )
+
+        # The refresh and the override still set the level.
+        self._refresh()
+        self.slow.with_user(self.manager).write(
+            {
+                "deposit_risk_level_override": "medium",
+                "deposit_risk_override_reason": "Payment plan agreed",
+            }
+        )
+        self.assertRecordValues(
+            self._risk(self.slow | self.slow_contact),
+            [
+                {"deposit_risk_score": 65, "deposit_risk_level": "medium"},
+                {"deposit_risk_score": 65, "deposit_risk_level": "medium"},
+            ],
+        )
+
+    def test_the_override_is_tracked_on_the_customer_only(self):
+        contact = self.Partner.create({"name": "Sid Slow", "parent_id": self.slow.id})
+        self.slow.with_user(self.manager).with_context(
+            tracking_disable=False, mail_notrack=False
+        ).write(
+            {
+                "deposit_risk_level_override": "low",
+                "deposit_risk_override_reason": "Bank guarantee received",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.flush()  # tracking values are written before the commit
+        Tracking = self.env["mail.tracking.value"].sudo()
+        self.assertEqual(
+            [
+                Tracking.search_count(
+                    [
+                        ("mail_message_id.model", "=", "res.partner"),
+                        ("mail_message_id.res_id", "=", partner.id),
+                    ]
+                )
+                for partner in (self.slow, self.slow_contact, contact)
+            ],
+            [2, 0, 0],
+        )
+        self.assertEqual(self._risk(contact).deposit_risk_level_override, "low")
+
+    def test_sales_and_billing_users_read_the_risk_on_the_customer_form(self):
+        self._refresh()
+        biller = self._create_user("risk_biller", "account.group_account_invoice")
+        self.assertFalse(biller.has_group("sales_team.group_sale_salesman"))
+        fnames = sorted(
+            fname for fname in self.Partner._fields if fname.startswith("deposit_risk_")
+        )
+        expected = {
+            "deposit_risk_computed_level": "high",
+            "deposit_risk_currency_id": self.company.currency_id.id,
+            "deposit_risk_days_late": 27.0,
+            "deposit_risk_extra_reminders": 1,
+            "deposit_risk_has_history": True,
+            "deposit_risk_late_share": 77.1,
+            "deposit_risk_level": "high",
+            "deposit_risk_level_override": False,
+            "deposit_risk_overdue_share": 100.0,
+            "deposit_risk_override_reason": False,
+            "deposit_risk_score": 65,
+            "deposit_risk_unpaid_deposit_amount": 360.0,
+            "deposit_risk_unpaid_deposit_count": 1,
+        }
+        self.assertEqual(sorted(expected), fnames)
+        for user in (self.salesman, biller):
+            with self.subTest(user=user.login):
+                partner = self.slow.with_user(user).with_company(self.company)
+                form = Form(partner)
+                self.assertEqual(form.name, "Slow Payer")
+                in_form = [fname for fname in fnames if fname in form._view["fields"]]
+                self.assertEqual(in_form, fnames if user == self.salesman else [])
+                self.assertEqual(
+                    {fname: form[fname] for fname in in_form},
+                    {
+                        fname: expected[fname]
+                        for fname in in_form
+                        if fname != "deposit_risk_currency_id"
+                    }
+                    | (
+                        {"deposit_risk_currency_id": self.company.currency_id}
+                        if in_form
+                        else {}
+                    ),
+                )
+                partner.invalidate_recordset()
+                [values] = partner.read(fnames, load=None)
+                self.assertEqual({fname: values[fname] for fname in fnames}, expected)
 
     # What the level drives
 
@@ -539,6 +817,20 @@ class TestDepositRisk(DepositCommon):
             [order.deposit_term_id for order in orders],
             [self.term_draft, self.term_fixed],
         )
+
+    def test_an_archived_risk_term_gives_way_to_the_default(self):
+        self._refresh()
+        self.company.write(
+            {
+                "deposit_term_id": self.term_30.id,
+                "deposit_high_risk_term_id": self.term_fixed.id,
+            }
+        )
+        self.term_fixed.active = False
+        order = self._create_order(
+            [(self.product, 1, 100.0, self.tax_20)], partner=self.slow
+        )
+        self.assertEqual(order.deposit_term_id, self.term_30)
 
     def test_reminder_ladder_follows_the_risk_level(self):
         self._refresh()
