@@ -564,18 +564,17 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_update_deposit_risk(self, companies=None):
-        """Nightly refresh of the risk of the customers of every company.
+        """Refresh the risk of the customers of the current company.
 
-        ``companies`` narrows the run down. Each company is refreshed in its own
-        savepoint: one that fails is logged with its name and rolled back, the
-        others carry on. Logs one line per run with the number of companies and
-        of customers by risk level; returns the numbers of customers, added up
-        over the companies refreshed.
+        The nightly scheduled action passes every company as ``companies``.
+        Each company is refreshed in its own savepoint: one that fails is
+        logged with its name and rolled back, the others carry on. Logs one
+        line per run with the number of companies and of customers by risk
+        level; returns the numbers of customers, added up over the companies
+        refreshed.
         """
         if companies is None:
-            # Every company is wanted, and companies are a handful of rows.
-            # pylint: disable-next=no-search-all
-            companies = self.env["res.company"].search([])
+            companies = self.env.company
         counts = Counter()
         failed = 0
         for company in companies:

@@ -387,12 +387,27 @@ class TestDepositRisk(DepositCommon):
 
     def test_the_scheduled_action_refreshes_every_company(self):
         cron = self.env.ref("acompte_deposit.ir_cron_update_deposit_risk")
-        self.assertEqual(cron.code, "model._cron_update_deposit_risk()")
-        counts = self.env["res.partner"]._cron_update_deposit_risk()
-        self.assertEqual(counts["high"], 2)
+        cron.method_direct_trigger()
         self.assertRecordValues(
             self._risk(self.early, self.other_company),
             [{"deposit_risk_score": 75, "deposit_risk_level": "high"}],
+        )
+        self.assertRecordValues(
+            self._risk(self.early | self.slow),
+            [
+                {"deposit_risk_score": 0, "deposit_risk_level": "low"},
+                {"deposit_risk_score": 65, "deposit_risk_level": "high"},
+            ],
+        )
+
+    def test_the_entry_point_refreshes_the_current_company(self):
+        partners = self.env["res.partner"].with_company(self.company)
+        counts = partners._cron_update_deposit_risk()
+        self.assertEqual(dict(counts), {"low": 1, "high": 1})
+        # The other company's customers wait for its own run.
+        self.assertRecordValues(
+            self._risk(self.early, self.other_company),
+            [{"deposit_risk_score": 0, "deposit_risk_level": "medium"}],
         )
 
     def test_figures_behind_the_score_on_the_customer_form(self):
