@@ -357,3 +357,77 @@ class TestDepositAnalysis(DepositCommon):
         )
         with self.assertRaises(AccessError):
             self.Report.with_user(employee).search([])
+
+    def test_salesperson_limited_to_own_documents_sees_own_deposits(self):
+        """As in Odoo's sales analysis: rows by salesperson and by rights.
+
+        The six deposits of the class are the salesperson's; a seventh is
+        another salesperson's and an eighth has no salesperson.
+        """
+        other_salesman = new_test_user(
+            self.env,
+            login="deposit_other_seller",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with freeze_time("2026-03-30 09:00:00"):
+            order = self._create_order(
+                [(self.product, 2, 500.0, self.tax_20)],
+                user_id=other_salesman.id,
+                deposit_term_id=self.term_30.id,
+            )
+            order.action_confirm()
+        others = order.deposit_invoice_ids
+        unassigned = self._confirmed_invoice("2026-03-30 09:00:00")
+        unassigned.invoice_line_ids.sale_line_ids.order_id.user_id = False
+        unassigned.invoice_user_id = False
+        moves = self.moves | others | unassigned
+        self.assertEqual(len(moves), 8)
+        self.assertFalse(self._rows(unassigned).user_id)
+
+        users = {
+            "own_documents": self.salesman,
+            "all_documents": new_test_user(
+                self.env,
+                login="deposit_all_seller",
+                groups="sales_team.group_sale_salesman_all_leads",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+            "billing": new_test_user(
+                self.env,
+                login="deposit_billing",
+                groups="base.group_user,account.group_account_invoice",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+            "own_documents_and_billing": new_test_user(
+                self.env,
+                login="deposit_billing_seller",
+                groups="sales_team.group_sale_salesman,account.group_account_invoice",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+        }
+        self.assertEqual(
+            {
+                name: self.Report.with_user(user).search_count(
+                    [("move_id", "in", moves.ids)]
+                )
+                for name, user in users.items()
+            },
+            {
+                # Their six and the one without a salesperson.
+                "own_documents": 7,
+                "all_documents": 8,
+                "billing": 8,
+                "own_documents_and_billing": 8,
+            },
+        )
+        self.assertEqual(
+            self.Report.with_user(other_salesman)
+            .search([("move_id", "in", moves.ids)])
+            .move_id,
+            others | unassigned,
+        )
