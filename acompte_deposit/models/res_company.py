@@ -606,15 +606,8 @@ class ResCompany(models.Model):
                            move.invoice_date,
                            move.payment_state,
                            move.amount_total_signed,
-                           COALESCE(refund.total >= move.amount_total, FALSE)
-                               AS credited
+                           %(credited)s AS credited
                       FROM account_move move
-                      LEFT JOIN LATERAL (
-                          SELECT SUM(credit_note.amount_total) AS total
-                            FROM account_move credit_note
-                           WHERE credit_note.reversed_entry_id = move.id
-                             AND credit_note.state = 'posted'
-                      ) refund ON TRUE
                      WHERE move.company_id = %(company)s
                        AND move.move_type = 'out_invoice'
                        AND move.state = 'posted'
@@ -668,6 +661,7 @@ class ResCompany(models.Model):
                         FROM settled
                   ) windows
                 """,
+                credited=self.env["account.move"]._deposit_credited_sql("move"),
                 company=company.id,
                 live_states=OPEN_PAYMENT_STATES + SETTLED_PAYMENT_STATES,
                 open_states=OPEN_PAYMENT_STATES,

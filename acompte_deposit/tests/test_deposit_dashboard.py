@@ -267,8 +267,17 @@ class TestDepositDashboard(DepositCommon):
         self.assertRecordValues(
             self.credited, [{"payment_state": "not_paid", "amount_residual": 360.0}]
         )
-        opened = self._opened(self._kpis()["awaiting"])
-        self.assertFalse(opened & (self.credited | self.reversed))
+        kpis = self._kpis()
+        for key in ("awaiting", "overdue"):
+            opened = self._opened(kpis[key])
+            self.assertFalse(opened & (self.credited | self.reversed), key)
+        # Overdue since 23 March, still out of the tiles.
+        with freeze_time("2026-03-31 10:00:00"):
+            kpis = self._kpis()
+        for key in ("awaiting", "overdue"):
+            opened = self._opened(kpis[key])
+            self.assertFalse(opened & (self.credited | self.reversed), key)
+        self.assertIn(self.awaiting, self._opened(kpis["overdue"]))
 
     def test_collected_this_month_counts_deposits_whose_payment_completed(self):
         self.assertRecordValues(

@@ -158,6 +158,40 @@ class TestDepositReceivablesReport(DepositCommon):
         )
         self.assertEqual(self._row(values, self.other_customer)["overdue_deposits"], [])
 
+    def test_deposit_credited_in_full_is_not_an_overdue_deposit(self):
+        """A posted credit note of the whole deposit, not reconciled with it."""
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "reversed_entry_id": self.deposit.id,
+                "invoice_date": date(2026, 3, 31),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Order lost",
+                            "quantity": 1,
+                            "price_unit": 360.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        credit_note.action_post()
+        self.deposit.line_ids.remove_move_reconcile()
+        self.assertEqual(self.deposit.amount_residual, 360.0)
+
+        values = self._values()
+        dupont = self._row(values, self.customer)
+        self.assertEqual(dupont["overdue_deposits"], [])
+        # The credit note, due today, offsets the deposit in the receivables.
+        self.assertEqual(
+            (dupont["buckets"]["not_due"], dupont["buckets"]["1_30"]), (640.0, 660.0)
+        )
+        self.assertEqual(dupont["total"], 1900.0)
+
     def test_dso_of_the_company_and_of_each_customer(self):
         # Sales from 1 January to 31 March: 2,360.00 to Atelier Dupont (the
         # invoice of 1 December is older) and 650.00 to Boulangerie Martin.
