@@ -920,15 +920,34 @@ class ResCompany(models.Model):
 
     @api.model
     def _cron_store_deposit_dso(self):
-        """Store the DSO of the month just ended for the current company.
+        """Store, for every company, the DSO of the months ended and missing.
 
-        Any month of the last 12 still missing (a cron that did not run, a
-        company created since) is filled at the same time; a month already
-        stored is never stored twice.
+        Run daily: a month is stored once it has ended in the company's time
+        zone, so a company west of UTC gets it on its own first day of the
+        month, and any month of the last 12 still missing (a day the cron did
+        not run, a company created since) is filled too; a month already
+        stored is never stored twice. Each company runs in its own savepoint:
+        one that fails is logged and the others are stored all the same.
         """
-        company = self.env.company
-        created = company._store_deposit_dso_snapshots()
+        # Every company, whatever their number: one snapshot search each.
+        companies = self.search([])  # pylint: disable=no-search-all
+        created = self.env["deposit.dso.snapshot"]
+        failed = self.env["res.company"]
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    created |= company._store_deposit_dso_snapshots()
+            except Exception:  # noqa: BLE001 (logged; the other companies go on)
+                _logger.exception(
+                    "DSO history of company %s (%s) could not be stored",
+                    company.name,
+                    company.id,
+                )
+                failed |= company
         _logger.info(
-            "DSO history of %s: %d month(s) stored", company.name, len(created)
+            "DSO history: %d month(s) stored for %d companies, %d failed",
+            len(created),
+            len(companies) - len(failed),
+            len(failed),
         )
         return created

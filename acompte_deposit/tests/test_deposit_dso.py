@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from odoo import Command
@@ -318,6 +319,69 @@ class TestDepositDso(DepositCommon):
         self.assertIn((self.company.id, 12, 12), rows)
         self.assertIn((self.other_company.id, 12, 12), rows)
         self.assertEqual({row[1] for row in rows}, {12})
+
+    def test_a_company_that_fails_does_not_stop_the_others(self):
+        # A time zone that does not exist, as an import may leave behind.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
+                self.other_company.partner_id.id,
+            )
+        )
+        self.other_company.partner_id.invalidate_recordset(["tz"])
+        companies = self.env["res.company"].search_count([])
+        logger = "odoo.addons.acompte_deposit.models.res_company"
+        # Odoo names level 25 "INFO": the standard level is given by number.
+        with self.assertLogs(logger, level=logging.INFO) as logs:
+            created = self.env["res.company"]._cron_store_deposit_dso()
+        self.assertIn(self.company, created.company_id)
+        self.assertNotIn(self.other_company, created.company_id)
+        self.assertEqual(
+            len(created.filtered(lambda snapshot: snapshot.company_id == self.company)),
+            12,
+        )
+        self.assertEqual(
+            [(record.levelname, record.getMessage()) for record in logs.records],
+            [
+                (
+                    "ERROR",
+                    "DSO history of company Acomptes Lyon "
+                    f"({self.other_company.id}) could not be stored",
+                ),
+                (
+                    "INFO",
+                    f"DSO history: {len(created)} month(s) stored for "
+                    f"{companies - 1} companies, 1 failed",
+                ),
+            ],
+        )
+
+        # Once repaired, the next run stores its months.
+        self.other_company.partner_id.tz = "Europe/Paris"
+        created = self.env["res.company"]._cron_store_deposit_dso()
+        self.assertEqual(created.company_id, self.other_company)
+        self.assertEqual(len(created), 12)
+
+    def test_a_month_is_stored_once_ended_in_the_company_s_time_zone(self):
+        self.company.partner_id.tz = "America/Los_Angeles"
+        Company = self.env["res.company"]
+
+        def month_ends():
+            return self.Snapshot.search(
+                [("company_id", "=", self.company.id)], order="date"
+            ).mapped("date")
+
+        # 03:00 UTC on 1 August is still 31 July, 20:00, in Los Angeles.
+        with freeze_time("2026-08-01 03:00:00"):
+            Company._cron_store_deposit_dso()
+        self.assertEqual(month_ends()[-1], JUNE_30)
+        with freeze_time("2026-08-02 03:00:00"):
+            Company._cron_store_deposit_dso()
+        self.assertEqual(len(month_ends()), 13)
+        self.assertEqual(month_ends()[-1], date(2026, 7, 31))
+        # Hence a daily run: July is stored on 1 August in Los Angeles.
+        cron = self.env.ref("acompte_deposit.ir_cron_store_deposit_dso")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
 
     def test_install_back_fills_the_last_twelve_months(self):
         self._pay_june_invoice()
