@@ -204,24 +204,24 @@ class ResCompany(models.Model):
         """DSO of the company on ``date_to``, by the standard and count-back methods.
 
         The company is the record, or the current one when called on the empty
-        recordset. Figures are in company currency from posted entries only:
-        receivables are the balance of the receivable lines dated on or before
-        ``date_to`` (later payments do not count), sales the tax-included
-        customer invoices minus credit notes of the ``period_days`` days that
-        end on ``date_to``. With ``partner``, only its commercial partner and
-        contacts count. Return ``{"standard", "countback", "receivable",
-        "sales"}``; ``standard`` is None when receivables are owed without any
-        sales in the period.
+        recordset; ``date_to`` is a date or its string. Figures are in company
+        currency from posted entries only: receivables are the balance of the
+        receivable lines dated on or before ``date_to`` (later payments do not
+        count), sales the tax-included customer invoices minus credit notes of
+        the ``period_days`` days that end on ``date_to``. With ``partner``, only
+        its commercial partner and contacts count; several partners count
+        together, as one customer. Return ``{"standard", "countback",
+        "receivable", "sales"}``; ``standard`` is None when receivables are
+        owed without any sales in the period.
         """
         company = self._get_deposit_dso_company()
+        date_to = fields.Date.to_date(date_to)
+        commercial_ids = None
         if partner:
-            by_partner = company._get_dso_by_partner(
-                date_to,
-                period_days=period_days,
-                partners=partner,
-            )
-            return next(iter(by_partner.values()))
-        figures = company._get_deposit_dso_figures(date_to, period_days)
+            commercial_ids = company._get_deposit_dso_commercial_ids(partner)
+        figures = company._get_deposit_dso_figures(
+            date_to, period_days, commercial_ids=commercial_ids
+        )
         return figures.get(None) or company._prepare_deposit_dso_values(
             date_to, period_days, 0, 0, {}
         )
@@ -235,20 +235,10 @@ class ResCompany(models.Model):
         The number of queries does not depend on the number of customers.
         """
         company = self._get_deposit_dso_company()
+        date_to = fields.Date.to_date(date_to)
         commercial_ids = None
         if partners is not None:
-            company.env["res.partner"].flush_model(["commercial_partner_id"])
-            company.env.cr.execute(
-                SQL(
-                    """
-                    SELECT DISTINCT commercial_partner_id
-                      FROM res_partner
-                     WHERE id = ANY(%(ids)s)
-                    """,
-                    ids=partners.ids,
-                )
-            )
-            commercial_ids = [row[0] for row in company.env.cr.fetchall()]
+            commercial_ids = company._get_deposit_dso_commercial_ids(partners)
         figures = company._get_deposit_dso_figures(
             date_to,
             period_days,
@@ -262,6 +252,21 @@ class ResCompany(models.Model):
                     date_to, period_days, 0, 0, {}
                 )
         return figures
+
+    def _get_deposit_dso_commercial_ids(self, partners):
+        """Ids of the commercial partners of ``partners``, in one query."""
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT commercial_partner_id
+                  FROM res_partner
+                 WHERE id = ANY(%(ids)s)
+                """,
+                ids=partners.ids,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _get_deposit_dso_trend(self, months=12):

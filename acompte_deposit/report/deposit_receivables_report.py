@@ -209,11 +209,4 @@ class DepositReceivablesReport(models.AbstractModel):
         ``customers`` are commercial partners; the period is the last 90 days, as
         on the dashboard.
         """
-        if customers is None:
-            return company._get_dso(date_to, period_days=DSO_PERIOD_DAYS)
-        figures = company._get_deposit_dso_figures(
-            date_to, DSO_PERIOD_DAYS, commercial_ids=customers.ids
-        )
-        return figures.get(None) or company._prepare_deposit_dso_values(
-            date_to, DSO_PERIOD_DAYS, 0, 0, {}
-        )
+        return company._get_dso(date_to, period_days=DSO_PERIOD_DAYS, partner=customers)

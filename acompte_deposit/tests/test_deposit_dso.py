@@ -172,6 +172,44 @@ class TestDepositDso(DepositCommon):
         self.assertEqual(self._dso(partner=self.customer), expected)
         self.assertEqual(self._dso(partner=self.customer_contact), expected)
 
+    def test_end_date_may_be_given_as_a_string(self):
+        self._pay_june_invoice()
+        self.assertEqual(self._dso("2026-06-30"), self._dso(JUNE_30))
+        self.assertEqual(
+            self._dso("2026-06-30", partner=self.customer),
+            self._dso(JUNE_30, partner=self.customer),
+        )
+        by_partner = (
+            self.env["res.company"]
+            .with_company(self.company)
+            ._get_dso_by_partner("2026-06-30")
+        )
+        self.assertEqual(by_partner[self.martin.id]["receivable"], 3600.0)
+
+    def test_several_customers_count_together(self):
+        """Dupont (through its contact) and Martin: the whole company's DSO.
+
+        Both owe 15,400.00 + 3,600.00 = 19,000.00 for 17,400.00 + 1,200.00 =
+        18,600.00 of sales in the period, as the company.
+        """
+        self._pay_june_invoice()
+        both = self._dso(partner=self.customer_contact | self.martin)
+        self.assertEqual(
+            both,
+            {
+                "standard": 91.94,
+                "countback": 96.17,
+                "receivable": 19000.0,
+                "sales": 18600.0,
+            },
+        )
+        self.assertEqual(both, self._dso())
+        # A customer and its own contact count once.
+        self.assertEqual(
+            self._dso(partner=self.customer | self.customer_contact),
+            self._dso(partner=self.customer),
+        )
+
     def test_customer_without_sales_in_the_period_has_no_standard_dso(self):
         # Martin bought nothing in June: 3,600 owed, April's and March's sales
         # explain it after June's and May's empty months (30 + 31 + 30 + 31).
