@@ -503,7 +503,8 @@ class ResCompany(models.Model):
         Return ``kpis``, one dict per tile with its ``key``, ``label``,
         ``value`` (company currency or days), ``count`` and the window
         ``action`` that opens exactly the records the tile counts, plus how to
-        show it (``display_value``, ``count_label``, ``tone``); ``dso_trend``,
+        show it (``display_value``, ``count_label``, ``tone``) and a ``help``
+        saying what it counts; ``dso_trend``,
         the DSO history of the last 12 months, and ``dso_target``. Dates are
         the company's, in its time zone. A constant number of queries, whatever
         the number of invoices and customers.
@@ -556,6 +557,16 @@ class ResCompany(models.Model):
         ]
         overdue_domain = [*open_domain, ("invoice_date_due", "<", today)]
 
+        helps = {
+            "awaiting": self.env._(
+                "Posted deposit invoices not paid yet and not due yet, by the "
+                "amount left to pay."
+            ),
+            "overdue": self.env._(
+                "Posted deposit invoices past their due date and not fully "
+                "paid, by the amount left to pay."
+            ),
+        }
         kpis = []
         for key, label, domain, tone in (
             ("awaiting", self.env._("Deposits Awaited"), awaiting_domain, NEUTRAL),
@@ -575,6 +586,7 @@ class ResCompany(models.Model):
                         self.env, residual or 0.0, company.currency_id
                     ),
                     count_label=self._get_deposit_dashboard_invoice_count(count),
+                    help=helps[key],
                     tone=count_tone(count, tone),
                     action=self._prepare_deposit_dashboard_action(
                         label,
@@ -703,6 +715,10 @@ class ResCompany(models.Model):
                 count=collected_count,
                 display_value=format_amount(self.env, collected, company.currency_id),
                 count_label=self._get_deposit_dashboard_invoice_count(collected_count),
+                help=self.env._(
+                    "Deposit invoices whose payment was completed this month, "
+                    "by their total."
+                ),
                 action=self._prepare_deposit_dashboard_action(
                     collected_label,
                     "account.move",
@@ -723,6 +739,10 @@ class ResCompany(models.Model):
                         "%(count)s deposits paid in 90 days",
                         count=collecting_count,
                     )
+                ),
+                help=self.env._(
+                    "Average days from the invoice date to the payment of the "
+                    "deposits paid in the last 90 days."
                 ),
                 action=self._prepare_deposit_dashboard_action(
                     collecting_label,
@@ -761,6 +781,16 @@ class ResCompany(models.Model):
             target=target,
             receivable=format_amount(self.env, dso["receivable"], company.currency_id),
         )
+        helps = {
+            "dso_standard": self.env._(
+                "Receivables today divided by the credit sales of the last 90 "
+                "days, times 90 days."
+            ),
+            "dso_countback": self.env._(
+                "Days of sales, counted back month by month from today, that "
+                "make up the receivables today."
+            ),
+        }
         kpis = []
         for key, label, days in (
             ("dso_standard", self.env._("DSO, Standard Method"), dso["standard"]),
@@ -777,6 +807,7 @@ class ResCompany(models.Model):
                     target=target,
                     display_value=self._format_deposit_dashboard_days(days),
                     count_label=count_label,
+                    help=helps[key],
                     tone=dso_tone(days, target),
                     action=self._prepare_deposit_dashboard_action(
                         self.env._("Receivables of the DSO"),
@@ -833,6 +864,18 @@ class ResCompany(models.Model):
             )
         )
         partner_ids = dict(rows)
+        helps = {
+            "low": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is low."
+            ),
+            "medium": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is "
+                "medium, or who have none."
+            ),
+            "high": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is high."
+            ),
+        }
         kpis = []
         for level, label, tone in (
             ("low", self.env._("Low Risk Customers"), NEUTRAL),
@@ -848,6 +891,7 @@ class ResCompany(models.Model):
                     count=len(ids),
                     display_value=formatLang(self.env, len(ids), digits=0),
                     count_label=self.env._("invoiced in 12 months"),
+                    help=helps[level],
                     tone=count_tone(len(ids), tone),
                     action=self._prepare_deposit_dashboard_action(
                         label,
@@ -876,6 +920,9 @@ class ResCompany(models.Model):
             count=count,
             display_value=formatLang(self.env, count, digits=0),
             count_label=self.env._("on unpaid deposits"),
+            help=self.env._(
+                "Reminders that could not be sent, on deposits still unpaid."
+            ),
             tone=count_tone(count, WARNING),
             action=self._prepare_deposit_dashboard_action(
                 label,
@@ -894,6 +941,7 @@ class ResCompany(models.Model):
             "count": 0,
             "display_value": "",
             "count_label": "",
+            "help": "",
             "tone": NEUTRAL,
             "action": False,
             **values,
