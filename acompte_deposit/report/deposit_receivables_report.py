@@ -15,9 +15,9 @@ class DepositReceivablesReport(models.AbstractModel):
     By customer: the open receivables in aging buckets and the overdue
     deposits, and for the whole company a last row of the receivable items
     without a customer, so that the total is the receivables of the DSO; then
-    the company's totals by bucket and its DSO. Amounts are in
-    company currency, "today" is the company's date in its time zone. The data
-    is gathered in a constant number of queries, whatever the number of
+    the company's totals by bucket and its DSO. Amounts are in company
+    currency, "today" is the company's date in its time zone. The data is
+    gathered in a constant number of queries, whatever the number of
     customers.
     """
 
