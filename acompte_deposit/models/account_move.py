@@ -73,6 +73,12 @@ class AccountMove(models.Model):
         help="Latest date of the payments and reconciliations that settled the "
         "invoice. Empty while it is not paid.",
     )
+    deposit_days_to_collect = fields.Integer(
+        string="Days to Collect",
+        compute="_compute_deposit_paid_date",
+        aggregator="avg",
+        help="Days from the invoice date to the payment date of a paid invoice.",
+    )
 
     @api.depends(
         "move_type",
@@ -95,6 +101,7 @@ class AccountMove(models.Model):
             )
 
     @api.depends(
+        "invoice_date",
         "payment_state",
         "line_ids.matched_credit_ids.max_date",
         "matched_payment_ids.date",
@@ -104,6 +111,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.payment_state not in ("paid", "in_payment"):
                 move.deposit_paid_date = False
+                move.deposit_days_to_collect = 0
                 continue
             receivable_lines = move.line_ids.filtered(
                 lambda line: line.display_type == "payment_term"
@@ -118,6 +126,11 @@ class AccountMove(models.Model):
                 receivable_lines.matched_credit_ids.mapped("max_date")
                 + payments.mapped("date"),
                 default=False,
+            )
+            move.deposit_days_to_collect = (
+                (move.deposit_paid_date - move.invoice_date).days
+                if move.deposit_paid_date and move.invoice_date
+                else 0
             )
 
     def _is_deposit_credited(self):

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class DepositDsoSnapshot(models.Model):
-    """The DSO of a company at the end of a month, stored once by a monthly cron."""
+    """The DSO of a company at the end of a month, stored once the month ended."""
 
     _name = "deposit.dso.snapshot"
     _description = "DSO History"

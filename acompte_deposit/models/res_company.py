@@ -204,24 +204,24 @@ class ResCompany(models.Model):
         """DSO of the company on ``date_to``, by the standard and count-back methods.
 
         The company is the record, or the current one when called on the empty
-        recordset. Figures are in company currency from posted entries only:
-        receivables are the balance of the receivable lines dated on or before
-        ``date_to`` (later payments do not count), sales the tax-included
-        customer invoices minus credit notes of the ``period_days`` days that
-        end on ``date_to``. With ``partner``, only its commercial partner and
-        contacts count. Return ``{"standard", "countback", "receivable",
-        "sales"}``; ``standard`` is None when receivables are owed without any
-        sales in the period.
+        recordset; ``date_to`` is a date or its string. Figures are in company
+        currency from posted entries only: receivables are the balance of the
+        receivable lines dated on or before ``date_to`` (later payments do not
+        count), sales the tax-included customer invoices minus credit notes of
+        the ``period_days`` days that end on ``date_to``. With ``partner``, only
+        its commercial partner and contacts count; several partners count
+        together, as one customer. Return ``{"standard", "countback",
+        "receivable", "sales"}``; ``standard`` is None when receivables are
+        owed without any sales in the period.
         """
         company = self._get_deposit_dso_company()
+        date_to = fields.Date.to_date(date_to)
+        commercial_ids = None
         if partner:
-            by_partner = company._get_dso_by_partner(
-                date_to,
-                period_days=period_days,
-                partners=partner,
-            )
-            return next(iter(by_partner.values()))
-        figures = company._get_deposit_dso_figures(date_to, period_days)
+            commercial_ids = company._get_deposit_dso_commercial_ids(partner)
+        figures = company._get_deposit_dso_figures(
+            date_to, period_days, commercial_ids=commercial_ids
+        )
         return figures.get(None) or company._prepare_deposit_dso_values(
             date_to, period_days, 0, 0, {}
         )
@@ -235,20 +235,10 @@ class ResCompany(models.Model):
         The number of queries does not depend on the number of customers.
         """
         company = self._get_deposit_dso_company()
+        date_to = fields.Date.to_date(date_to)
         commercial_ids = None
         if partners is not None:
-            company.env["res.partner"].flush_model(["commercial_partner_id"])
-            company.env.cr.execute(
-                SQL(
-                    """
-                    SELECT DISTINCT commercial_partner_id
-                      FROM res_partner
-                     WHERE id = ANY(%(ids)s)
-                    """,
-                    ids=partners.ids,
-                )
-            )
-            commercial_ids = [row[0] for row in company.env.cr.fetchall()]
+            commercial_ids = company._get_deposit_dso_commercial_ids(partners)
         figures = company._get_deposit_dso_figures(
             date_to,
             period_days,
@@ -262,6 +252,21 @@ class ResCompany(models.Model):
                     date_to, period_days, 0, 0, {}
                 )
         return figures
+
+    def _get_deposit_dso_commercial_ids(self, partners):
+        """Ids of the commercial partners of ``partners``, in one query."""
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT commercial_partner_id
+                  FROM res_partner
+                 WHERE id = ANY(%(ids)s)
+                """,
+                ids=partners.ids,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _get_deposit_dso_trend(self, months=12):
@@ -498,7 +503,8 @@ class ResCompany(models.Model):
         Return ``kpis``, one dict per tile with its ``key``, ``label``,
         ``value`` (company currency or days), ``count`` and the window
         ``action`` that opens exactly the records the tile counts, plus how to
-        show it (``display_value``, ``count_label``, ``tone``); ``dso_trend``,
+        show it (``display_value``, ``count_label``, ``tone``) and a ``help``
+        saying what it counts; ``dso_trend``,
         the DSO history of the last 12 months, and ``dso_target``. Dates are
         the company's, in its time zone. A constant number of queries, whatever
         the number of invoices and customers.
@@ -551,6 +557,16 @@ class ResCompany(models.Model):
         ]
         overdue_domain = [*open_domain, ("invoice_date_due", "<", today)]
 
+        helps = {
+            "awaiting": self.env._(
+                "Posted deposit invoices not paid yet and not due yet, by the "
+                "amount left to pay."
+            ),
+            "overdue": self.env._(
+                "Posted deposit invoices past their due date and not fully "
+                "paid, by the amount left to pay."
+            ),
+        }
         kpis = []
         for key, label, domain, tone in (
             ("awaiting", self.env._("Deposits Awaited"), awaiting_domain, NEUTRAL),
@@ -570,6 +586,7 @@ class ResCompany(models.Model):
                         self.env, residual or 0.0, company.currency_id
                     ),
                     count_label=self._get_deposit_dashboard_invoice_count(count),
+                    help=helps[key],
                     tone=count_tone(count, tone),
                     action=self._prepare_deposit_dashboard_action(
                         label,
@@ -606,15 +623,8 @@ class ResCompany(models.Model):
                            move.invoice_date,
                            move.payment_state,
                            move.amount_total_signed,
-                           COALESCE(refund.total >= move.amount_total, FALSE)
-                               AS credited
+                           %(credited)s AS credited
                       FROM account_move move
-                      LEFT JOIN LATERAL (
-                          SELECT SUM(credit_note.amount_total) AS total
-                            FROM account_move credit_note
-                           WHERE credit_note.reversed_entry_id = move.id
-                             AND credit_note.state = 'posted'
-                      ) refund ON TRUE
                      WHERE move.company_id = %(company)s
                        AND move.move_type = 'out_invoice'
                        AND move.state = 'posted'
@@ -668,6 +678,7 @@ class ResCompany(models.Model):
                         FROM settled
                   ) windows
                 """,
+                credited=self.env["account.move"]._deposit_credited_sql("move"),
                 company=company.id,
                 live_states=OPEN_PAYMENT_STATES + SETTLED_PAYMENT_STATES,
                 open_states=OPEN_PAYMENT_STATES,
@@ -704,6 +715,10 @@ class ResCompany(models.Model):
                 count=collected_count,
                 display_value=format_amount(self.env, collected, company.currency_id),
                 count_label=self._get_deposit_dashboard_invoice_count(collected_count),
+                help=self.env._(
+                    "Deposit invoices whose payment was completed this month, "
+                    "by their total."
+                ),
                 action=self._prepare_deposit_dashboard_action(
                     collected_label,
                     "account.move",
@@ -724,6 +739,10 @@ class ResCompany(models.Model):
                         "%(count)s deposits paid in 90 days",
                         count=collecting_count,
                     )
+                ),
+                help=self.env._(
+                    "Average days from the invoice date to the payment of the "
+                    "deposits paid in the last 90 days."
                 ),
                 action=self._prepare_deposit_dashboard_action(
                     collecting_label,
@@ -762,6 +781,16 @@ class ResCompany(models.Model):
             target=target,
             receivable=format_amount(self.env, dso["receivable"], company.currency_id),
         )
+        helps = {
+            "dso_standard": self.env._(
+                "Receivables today divided by the credit sales of the last 90 "
+                "days, times 90 days."
+            ),
+            "dso_countback": self.env._(
+                "Days of sales, counted back month by month from today, that "
+                "make up the receivables today."
+            ),
+        }
         kpis = []
         for key, label, days in (
             ("dso_standard", self.env._("DSO, Standard Method"), dso["standard"]),
@@ -778,6 +807,7 @@ class ResCompany(models.Model):
                     target=target,
                     display_value=self._format_deposit_dashboard_days(days),
                     count_label=count_label,
+                    help=helps[key],
                     tone=dso_tone(days, target),
                     action=self._prepare_deposit_dashboard_action(
                         self.env._("Receivables of the DSO"),
@@ -834,6 +864,18 @@ class ResCompany(models.Model):
             )
         )
         partner_ids = dict(rows)
+        helps = {
+            "low": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is low."
+            ),
+            "medium": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is "
+                "medium, or who have none."
+            ),
+            "high": self.env._(
+                "Customers invoiced in the last 12 months whose risk level is high."
+            ),
+        }
         kpis = []
         for level, label, tone in (
             ("low", self.env._("Low Risk Customers"), NEUTRAL),
@@ -849,6 +891,7 @@ class ResCompany(models.Model):
                     count=len(ids),
                     display_value=formatLang(self.env, len(ids), digits=0),
                     count_label=self.env._("invoiced in 12 months"),
+                    help=helps[level],
                     tone=count_tone(len(ids), tone),
                     action=self._prepare_deposit_dashboard_action(
                         label,
@@ -877,6 +920,9 @@ class ResCompany(models.Model):
             count=count,
             display_value=formatLang(self.env, count, digits=0),
             count_label=self.env._("on unpaid deposits"),
+            help=self.env._(
+                "Reminders that could not be sent, on deposits still unpaid."
+            ),
             tone=count_tone(count, WARNING),
             action=self._prepare_deposit_dashboard_action(
                 label,
@@ -895,6 +941,7 @@ class ResCompany(models.Model):
             "count": 0,
             "display_value": "",
             "count_label": "",
+            "help": "",
             "tone": NEUTRAL,
             "action": False,
             **values,
@@ -926,15 +973,34 @@ class ResCompany(models.Model):
 
     @api.model
     def _cron_store_deposit_dso(self):
-        """Store the DSO of the month just ended for the current company.
+        """Store, for every company, the DSO of the months ended and missing.
 
-        Any month of the last 12 still missing (a cron that did not run, a
-        company created since) is filled at the same time; a month already
-        stored is never stored twice.
+        Run daily: a month is stored once it has ended in the company's time
+        zone, so a company west of UTC gets it on its own first day of the
+        month, and any month of the last 12 still missing (a day the cron did
+        not run, a company created since) is filled too; a month already
+        stored is never stored twice. Each company runs in its own savepoint:
+        one that fails is logged and the others are stored all the same.
         """
-        company = self.env.company
-        created = company._store_deposit_dso_snapshots()
+        # Every company, whatever their number: one snapshot search each.
+        companies = self.search([])  # pylint: disable=no-search-all
+        created = self.env["deposit.dso.snapshot"]
+        failed = self.env["res.company"]
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    created |= company._store_deposit_dso_snapshots()
+            except Exception:  # noqa: BLE001 (logged; the other companies go on)
+                _logger.exception(
+                    "DSO history of company %s (%s) could not be stored",
+                    company.name,
+                    company.id,
+                )
+                failed |= company
         _logger.info(
-            "DSO history of %s: %d month(s) stored", company.name, len(created)
+            "DSO history: %d month(s) stored for %d companies, %d failed",
+            len(created),
+            len(companies) - len(failed),
+            len(failed),
         )
         return created

@@ -46,6 +46,7 @@ class DepositAnalysisReport(models.Model):
     _depends = {
         "account.move": [
             "amount_residual_signed",
+            "amount_total",
             "amount_total_signed",
             "commercial_partner_id",
             "company_id",
@@ -56,6 +57,7 @@ class DepositAnalysisReport(models.Model):
             "matched_payment_ids",
             "move_type",
             "payment_state",
+            "reversed_entry_id",
             "state",
         ],
         "account.move.line": ["display_type", "move_id", "sale_line_ids"],
@@ -178,7 +180,7 @@ class DepositAnalysisReport(models.Model):
             move.invoice_date_due AS date_due,
             payment.date_paid AS date_paid,
             move.amount_total_signed AS amount_total,
-            move.amount_residual_signed AS amount_residual,
+            %(amount_residual)s AS amount_residual,
             %(amount_paid)s AS amount_paid,
             %(days_overdue)s AS days_overdue,
             payment.date_paid - move.invoice_date AS days_to_collect,
@@ -186,6 +188,7 @@ class DepositAnalysisReport(models.Model):
             %(risk_level)s AS risk_level,
             %(state)s AS state
             """,
+            amount_residual=self._amount_residual_sql(),
             amount_paid=self._amount_paid_sql(),
             days_overdue=days_overdue,
             overdue_range=self._overdue_range_sql(days_overdue),
@@ -200,6 +203,7 @@ class DepositAnalysisReport(models.Model):
             JOIN res_company company ON company.id = move.company_id
             JOIN res_partner customer ON customer.id = move.commercial_partner_id
             LEFT JOIN %(today_table)s ON today_table.company_id = move.company_id
+            CROSS JOIN LATERAL (SELECT %(credited)s AS credited) credit
             LEFT JOIN LATERAL (
                 SELECT MIN(order_line.order_id) AS order_id
                   FROM account_move_line line
@@ -234,9 +238,11 @@ class DepositAnalysisReport(models.Model):
                     )
                 ) AS date_paid
                  WHERE move.payment_state IN %(settled)s
+                   AND NOT credit.credited
             ) payment ON TRUE
             """,
             today_table=self._today_table_sql(),
+            credited=self.env["account.move"]._deposit_credited_sql("move"),
             settled=tuple(sorted(SETTLED_PAYMENT_STATES)),
         )
 
@@ -273,6 +279,15 @@ class DepositAnalysisReport(models.Model):
         )
 
     @api.model
+    def _cancelled_sql(self):
+        """Whether the deposit is dead: reversed, or covered by credit notes.
+
+        Posted credit notes that cover the whole deposit cancel it even when
+        they are not reconciled with it, as on the dashboard and for reminders.
+        """
+        return SQL("(move.payment_state = 'reversed' OR credit.credited)")
+
+    @api.model
     def _open_sql(self):
         """Whether the deposit still has something to pay."""
         return SQL(
@@ -280,21 +295,32 @@ class DepositAnalysisReport(models.Model):
             (
                 move.amount_residual_signed > 0
                 AND move.payment_state NOT IN %(closed)s
+                AND NOT %(cancelled)s
             )
             """,
-            closed=(*sorted(SETTLED_PAYMENT_STATES), "reversed"),
+            closed=tuple(sorted(SETTLED_PAYMENT_STATES)),
+            cancelled=self._cancelled_sql(),
+        )
+
+    @api.model
+    def _amount_residual_sql(self):
+        # Nothing is due on a cancelled deposit: its credit notes offset it.
+        return SQL(
+            "CASE WHEN %s THEN 0 ELSE move.amount_residual_signed END",
+            self._cancelled_sql(),
         )
 
     @api.model
     def _amount_paid_sql(self):
-        # A deposit reversed by a credit note was cancelled, not paid.
+        # A deposit cancelled by credit notes was not paid.
         return SQL(
             """
             CASE
-                WHEN move.payment_state = 'reversed' THEN 0
+                WHEN %s THEN 0
                 ELSE move.amount_total_signed - move.amount_residual_signed
             END
-            """
+            """,
+            self._cancelled_sql(),
         )
 
     @api.model
@@ -343,7 +369,7 @@ class DepositAnalysisReport(models.Model):
         return SQL(
             """
             CASE
-                WHEN move.payment_state = 'reversed' THEN %(cancelled)s
+                WHEN %(is_cancelled)s THEN %(cancelled)s
                 WHEN move.payment_state IN %(settled)s
                   OR move.amount_residual_signed <= 0 THEN %(paid)s
                 WHEN move.invoice_date_due < %(today)s THEN %(overdue)s
@@ -351,6 +377,7 @@ class DepositAnalysisReport(models.Model):
                 ELSE %(awaiting)s
             END
             """,
+            is_cancelled=self._cancelled_sql(),
             settled=tuple(sorted(SETTLED_PAYMENT_STATES)),
             today=self._today_sql(),
             cancelled=CANCELLED,

@@ -13,9 +13,11 @@ class DepositReceivablesReport(models.AbstractModel):
     """Receivables and deposits of a company's customers, for the CFO.
 
     By customer: the open receivables in aging buckets and the overdue
-    deposits; then the company's totals by bucket and its DSO. Amounts are in
-    company currency, "today" is the company's date in its time zone. The data
-    is gathered in a constant number of queries, whatever the number of
+    deposits, and for the whole company a last row of the receivable items
+    without a customer, so that the total is the receivables of the DSO; then
+    the company's totals by bucket and its DSO. Amounts are in company
+    currency, "today" is the company's date in its time zone. The data is
+    gathered in a constant number of queries, whatever the number of
     customers.
     """
 
@@ -86,14 +88,15 @@ class DepositReceivablesReport(models.AbstractModel):
 
         Each row holds the commercial ``partner``, its aging ``buckets``
         (Decimals), its ``overdue_deposits`` and its ``dso``; rows are sorted by
-        customer name.
+        customer name. Receivable items without a partner come last, in a row
+        without ``partner`` nor ``dso``.
         """
         residuals = self._get_open_receivable_residuals(company, customers)
         deposits = self._get_overdue_deposits(company, customers)
 
         # A receivable line's partner may be a contact of the customer.
         partners = self.env["res.partner"].browse(
-            {partner_id for partner_id, _date, _amount in residuals}
+            {partner_id for partner_id, _date, _amount in residuals if partner_id}
             | {deposit.partner_id.id for deposit in deposits}
         )
         commercial_ids = {
@@ -101,9 +104,11 @@ class DepositReceivablesReport(models.AbstractModel):
         }
         items_by_customer = {}
         for partner_id, date_maturity, amount in residuals:
-            items_by_customer.setdefault(commercial_ids[partner_id], []).append(
+            customer_id = commercial_ids[partner_id] if partner_id else False
+            items_by_customer.setdefault(customer_id, []).append(
                 (date_maturity, amount)
             )
+        without_customer = items_by_customer.pop(False, None)
         deposits_by_customer = {}
         for deposit in deposits:
             deposits_by_customer.setdefault(deposit.partner_id.id, []).append(
@@ -128,15 +133,24 @@ class DepositReceivablesReport(models.AbstractModel):
                     "dso": customers_dso[customer.id],
                 }
             )
-        return sorted(
-            rows, key=lambda row: (row["partner"].name or "", row["partner"].id)
-        )
+        rows.sort(key=lambda row: (row["partner"].name or "", row["partner"].id))
+        if without_customer:
+            rows.append(
+                {
+                    "partner": self.env["res.partner"],
+                    "buckets": aging_totals(without_customer, today),
+                    "overdue_deposits": [],
+                    "dso": None,
+                }
+            )
+        return rows
 
     @api.model
     def _prepare_receivables_row_values(self, row):
         """A customer row as the template prints it, amounts as floats."""
         return {
             **row,
+            "name": row["partner"].display_name or self.env._("No customer"),
             "buckets": {
                 bucket: float(amount) for bucket, amount in row["buckets"].items()
             },
@@ -148,14 +162,14 @@ class DepositReceivablesReport(models.AbstractModel):
         """``(partner_id, date_maturity, residual)`` of the open receivable lines.
 
         Posted receivable lines of the company not fully reconciled, summed by
-        partner and maturity date, in company currency.
+        partner and maturity date, in company currency; ``partner_id`` is False
+        for the lines without a partner, left out when customers are selected.
         """
         domain = [
             ("company_id", "=", company.id),
             ("parent_state", "=", "posted"),
             ("account_type", "=", "asset_receivable"),
             ("reconciled", "=", False),
-            ("partner_id", "!=", False),
         ]
         if customers is not None:
             domain.append(("partner_id", "child_of", customers.ids))
@@ -209,11 +223,4 @@ class DepositReceivablesReport(models.AbstractModel):
         ``customers`` are commercial partners; the period is the last 90 days, as
         on the dashboard.
         """
-        if customers is None:
-            return company._get_dso(date_to, period_days=DSO_PERIOD_DAYS)
-        figures = company._get_deposit_dso_figures(
-            date_to, DSO_PERIOD_DAYS, commercial_ids=customers.ids
-        )
-        return figures.get(None) or company._prepare_deposit_dso_values(
-            date_to, DSO_PERIOD_DAYS, 0, 0, {}
-        )
+        return company._get_dso(date_to, period_days=DSO_PERIOD_DAYS, partner=customers)

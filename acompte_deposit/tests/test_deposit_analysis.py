@@ -83,6 +83,33 @@ class TestDepositAnalysis(DepositCommon):
             )
             wizard._create_payments()
 
+    @classmethod
+    def _credit_note(cls, invoice, amount):
+        """A posted credit note of ``amount`` for ``invoice``, not reconciled."""
+        credit_note = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "company_id": invoice.company_id.id,
+                "reversed_entry_id": invoice.id,
+                "invoice_date": date(2026, 3, 30),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Order lost",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        credit_note.action_post()
+        # Posting reconciles it with the invoice; someone undid that.
+        invoice.line_ids.remove_move_reconcile()
+        return credit_note
+
     def _rows(self, moves=None):
         return self.Report.search([("move_id", "in", (moves or self.moves).ids)])
 
@@ -136,6 +163,46 @@ class TestDepositAnalysis(DepositCommon):
                 (self.reversed, date(2026, 3, 12), 0, False, False, 0),
             ],
         )
+
+    def test_deposit_credited_in_full_is_cancelled_not_overdue(self):
+        """Credit notes covering the whole deposit cancel it, reconciled or not.
+
+        Both deposits are 360.00 due on 9 March; a credit note of 360.00 covers
+        the first, one of 100.00 leaves the second overdue.
+        """
+        credited = self._confirmed_invoice("2026-03-02 09:00:00")
+        self._credit_note(credited, 360.0)
+        partly_credited = self._confirmed_invoice("2026-03-02 09:00:00")
+        self._credit_note(partly_credited, 100.0)
+        self.assertRecordValues(
+            credited | partly_credited,
+            [
+                {"payment_state": "not_paid", "amount_residual": 360.0},
+                {"payment_state": "not_paid", "amount_residual": 360.0},
+            ],
+        )
+        self._assert_table(
+            self._rows(credited | partly_credited),
+            (
+                "state",
+                "amount_paid",
+                "amount_residual",
+                "days_overdue",
+                "overdue_range",
+            ),
+            [
+                (credited, "cancelled", 0.0, 0.0, 0, False),
+                (partly_credited, "overdue", 0.0, 360.0, 22, "1_30"),
+            ],
+        )
+        [[count]] = self.Report._read_group(
+            [
+                ("move_id", "in", (credited | partly_credited).ids),
+                ("state", "in", ("awaiting", "overdue")),
+            ],
+            aggregates=["__count"],
+        )
+        self.assertEqual(count, 1)
 
     def test_days_overdue_follow_the_frozen_date(self):
         with freeze_time("2026-04-05 10:00:00"):
@@ -357,3 +424,77 @@ class TestDepositAnalysis(DepositCommon):
         )
         with self.assertRaises(AccessError):
             self.Report.with_user(employee).search([])
+
+    def test_salesperson_limited_to_own_documents_sees_own_deposits(self):
+        """As in Odoo's sales analysis: rows by salesperson and by rights.
+
+        The six deposits of the class are the salesperson's; a seventh is
+        another salesperson's and an eighth has no salesperson.
+        """
+        other_salesman = new_test_user(
+            self.env,
+            login="deposit_other_seller",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with freeze_time("2026-03-30 09:00:00"):
+            order = self._create_order(
+                [(self.product, 2, 500.0, self.tax_20)],
+                user_id=other_salesman.id,
+                deposit_term_id=self.term_30.id,
+            )
+            order.action_confirm()
+        others = order.deposit_invoice_ids
+        unassigned = self._confirmed_invoice("2026-03-30 09:00:00")
+        unassigned.invoice_line_ids.sale_line_ids.order_id.user_id = False
+        unassigned.invoice_user_id = False
+        moves = self.moves | others | unassigned
+        self.assertEqual(len(moves), 8)
+        self.assertFalse(self._rows(unassigned).user_id)
+
+        users = {
+            "own_documents": self.salesman,
+            "all_documents": new_test_user(
+                self.env,
+                login="deposit_all_seller",
+                groups="sales_team.group_sale_salesman_all_leads",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+            "billing": new_test_user(
+                self.env,
+                login="deposit_billing",
+                groups="base.group_user,account.group_account_invoice",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+            "own_documents_and_billing": new_test_user(
+                self.env,
+                login="deposit_billing_seller",
+                groups="sales_team.group_sale_salesman,account.group_account_invoice",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+        }
+        self.assertEqual(
+            {
+                name: self.Report.with_user(user).search_count(
+                    [("move_id", "in", moves.ids)]
+                )
+                for name, user in users.items()
+            },
+            {
+                # Their six and the one without a salesperson.
+                "own_documents": 7,
+                "all_documents": 8,
+                "billing": 8,
+                "own_documents_and_billing": 8,
+            },
+        )
+        self.assertEqual(
+            self.Report.with_user(other_salesman)
+            .search([("move_id", "in", moves.ids)])
+            .move_id,
+            others | unassigned,
+        )

@@ -1,5 +1,7 @@
 from datetime import date
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
@@ -229,9 +231,11 @@ class TestDepositDashboard(DepositCommon):
                 )
             return
         if kpi["key"] == "avg_days_to_collect":
-            days = [
-                (move.deposit_paid_date - move.invoice_date).days for move in records
-            ]
+            days = records.mapped("deposit_days_to_collect")
+            self.assertEqual(
+                days,
+                [(move.deposit_paid_date - move.invoice_date).days for move in records],
+            )
             self.assertAlmostEqual(
                 kpi["value"], sum(days) / len(days), places=2, msg=kpi["key"]
             )
@@ -267,8 +271,17 @@ class TestDepositDashboard(DepositCommon):
         self.assertRecordValues(
             self.credited, [{"payment_state": "not_paid", "amount_residual": 360.0}]
         )
-        opened = self._opened(self._kpis()["awaiting"])
-        self.assertFalse(opened & (self.credited | self.reversed))
+        kpis = self._kpis()
+        for key in ("awaiting", "overdue"):
+            opened = self._opened(kpis[key])
+            self.assertFalse(opened & (self.credited | self.reversed), key)
+        # Overdue since 23 March, still out of the tiles.
+        with freeze_time("2026-03-31 10:00:00"):
+            kpis = self._kpis()
+        for key in ("awaiting", "overdue"):
+            opened = self._opened(kpis[key])
+            self.assertFalse(opened & (self.credited | self.reversed), key)
+        self.assertIn(self.awaiting, self._opened(kpis["overdue"]))
 
     def test_collected_this_month_counts_deposits_whose_payment_completed(self):
         self.assertRecordValues(
@@ -292,6 +305,19 @@ class TestDepositDashboard(DepositCommon):
         self.assertEqual((kpi["value"], kpi["count"]), (5.0, 3))
         self.assertEqual(kpi["display_value"], "5.0 days")
         self._assert_tile_equals_what_it_opens(kpi)
+        # The list it opens shows each deposit's days and their average.
+        list_view_id = kpi["action"]["views"][0][0]
+        arch = self.env["account.move"].get_views([(list_view_id, "list")])["views"][
+            "list"
+        ]["arch"]
+        [column] = etree.fromstring(arch).xpath(
+            "//field[@name='deposit_days_to_collect']"
+        )
+        self.assertEqual(column.get("avg"), "Average")
+        self.assertEqual(
+            self.env["account.move"]._fields["deposit_days_to_collect"].aggregator,
+            "avg",
+        )
 
     def test_risk_mix_counts_customers_invoiced_in_the_last_12_months(self):
         kpis = self._kpis()
@@ -350,6 +376,43 @@ class TestDepositDashboard(DepositCommon):
         )
         for kpi in kpis.values():
             self._assert_tile_equals_what_it_opens(kpi)
+        # Each tile says what it counts, in its tooltip.
+        helps = [kpi["help"] for kpi in kpis.values()]
+        self.assertTrue(all(helps))
+        self.assertEqual(len(set(helps)), len(helps))
+
+    def test_company_without_any_data_shows_zeros(self):
+        empty = self.env["res.company"].create({"name": "Acomptes Brest"})
+        self.env.user.company_ids |= empty
+        data = self._data(empty)
+        self.assertEqual(data["company_id"], empty.id)
+        self.assertEqual(data["dso_trend"], [])
+        self.assertEqual(
+            {kpi["key"]: (kpi["value"], kpi["count"]) for kpi in data["kpis"]},
+            {
+                "awaiting": (0.0, 0),
+                "overdue": (0.0, 0),
+                "collected_month": (0.0, 0),
+                # No deposit paid: no average rather than 0 days.
+                "avg_days_to_collect": (None, 0),
+                "dso_standard": (0.0, 0),
+                "dso_countback": (0.0, 0),
+                "risk_low": (0, 0),
+                "risk_medium": (0, 0),
+                "risk_high": (0, 0),
+                "reminders_failed": (0, 0),
+            },
+        )
+        kpis = {kpi["key"]: kpi for kpi in data["kpis"]}
+        self.assertEqual(
+            [
+                kpis[key]["display_value"]
+                for key in ("avg_days_to_collect", "dso_standard", "dso_countback")
+            ],
+            ["–", "0.0 days", "0.0 days"],
+        )
+        for kpi in data["kpis"]:
+            self.assertFalse(self._opened(kpi), kpi["key"])
 
     def test_dso_tiles_divide_the_receivables_they_open(self):
         """Receivables of 16 March and credit sales of the 90 days before.

@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from odoo import Command
@@ -171,6 +172,44 @@ class TestDepositDso(DepositCommon):
         self.assertEqual(self._dso(partner=self.customer), expected)
         self.assertEqual(self._dso(partner=self.customer_contact), expected)
 
+    def test_end_date_may_be_given_as_a_string(self):
+        self._pay_june_invoice()
+        self.assertEqual(self._dso("2026-06-30"), self._dso(JUNE_30))
+        self.assertEqual(
+            self._dso("2026-06-30", partner=self.customer),
+            self._dso(JUNE_30, partner=self.customer),
+        )
+        by_partner = (
+            self.env["res.company"]
+            .with_company(self.company)
+            ._get_dso_by_partner("2026-06-30")
+        )
+        self.assertEqual(by_partner[self.martin.id]["receivable"], 3600.0)
+
+    def test_several_customers_count_together(self):
+        """Dupont (through its contact) and Martin: the whole company's DSO.
+
+        Both owe 15,400.00 + 3,600.00 = 19,000.00 for 17,400.00 + 1,200.00 =
+        18,600.00 of sales in the period, as the company.
+        """
+        self._pay_june_invoice()
+        both = self._dso(partner=self.customer_contact | self.martin)
+        self.assertEqual(
+            both,
+            {
+                "standard": 91.94,
+                "countback": 96.17,
+                "receivable": 19000.0,
+                "sales": 18600.0,
+            },
+        )
+        self.assertEqual(both, self._dso())
+        # A customer and its own contact count once.
+        self.assertEqual(
+            self._dso(partner=self.customer | self.customer_contact),
+            self._dso(partner=self.customer),
+        )
+
     def test_customer_without_sales_in_the_period_has_no_standard_dso(self):
         # Martin bought nothing in June: 3,600 owed, April's and March's sales
         # explain it after June's and May's empty months (30 + 31 + 30 + 31).
@@ -318,6 +357,69 @@ class TestDepositDso(DepositCommon):
         self.assertIn((self.company.id, 12, 12), rows)
         self.assertIn((self.other_company.id, 12, 12), rows)
         self.assertEqual({row[1] for row in rows}, {12})
+
+    def test_a_company_that_fails_does_not_stop_the_others(self):
+        # A time zone that does not exist, as an import may leave behind.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
+                self.other_company.partner_id.id,
+            )
+        )
+        self.other_company.partner_id.invalidate_recordset(["tz"])
+        companies = self.env["res.company"].search_count([])
+        logger = "odoo.addons.acompte_deposit.models.res_company"
+        # Odoo names level 25 "INFO": the standard level is given by number.
+        with self.assertLogs(logger, level=logging.INFO) as logs:
+            created = self.env["res.company"]._cron_store_deposit_dso()
+        self.assertIn(self.company, created.company_id)
+        self.assertNotIn(self.other_company, created.company_id)
+        self.assertEqual(
+            len(created.filtered(lambda snapshot: snapshot.company_id == self.company)),
+            12,
+        )
+        self.assertEqual(
+            [(record.levelname, record.getMessage()) for record in logs.records],
+            [
+                (
+                    "ERROR",
+                    "DSO history of company Acomptes Lyon "
+                    f"({self.other_company.id}) could not be stored",
+                ),
+                (
+                    "INFO",
+                    f"DSO history: {len(created)} month(s) stored for "
+                    f"{companies - 1} companies, 1 failed",
+                ),
+            ],
+        )
+
+        # Once repaired, the next run stores its months.
+        self.other_company.partner_id.tz = "Europe/Paris"
+        created = self.env["res.company"]._cron_store_deposit_dso()
+        self.assertEqual(created.company_id, self.other_company)
+        self.assertEqual(len(created), 12)
+
+    def test_a_month_is_stored_once_ended_in_the_company_s_time_zone(self):
+        self.company.partner_id.tz = "America/Los_Angeles"
+        Company = self.env["res.company"]
+
+        def month_ends():
+            return self.Snapshot.search(
+                [("company_id", "=", self.company.id)], order="date"
+            ).mapped("date")
+
+        # 03:00 UTC on 1 August is still 31 July, 20:00, in Los Angeles.
+        with freeze_time("2026-08-01 03:00:00"):
+            Company._cron_store_deposit_dso()
+        self.assertEqual(month_ends()[-1], JUNE_30)
+        with freeze_time("2026-08-02 03:00:00"):
+            Company._cron_store_deposit_dso()
+        self.assertEqual(len(month_ends()), 13)
+        self.assertEqual(month_ends()[-1], date(2026, 7, 31))
+        # Hence a daily run: July is stored on 1 August in Los Angeles.
+        cron = self.env.ref("acompte_deposit.ir_cron_store_deposit_dso")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
 
     def test_install_back_fills_the_last_twelve_months(self):
         self._pay_june_invoice()

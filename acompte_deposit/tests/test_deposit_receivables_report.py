@@ -158,6 +158,94 @@ class TestDepositReceivablesReport(DepositCommon):
         )
         self.assertEqual(self._row(values, self.other_customer)["overdue_deposits"], [])
 
+    def test_deposit_credited_in_full_is_not_an_overdue_deposit(self):
+        """A posted credit note of the whole deposit, not reconciled with it."""
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "reversed_entry_id": self.deposit.id,
+                "invoice_date": date(2026, 3, 31),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Order lost",
+                            "quantity": 1,
+                            "price_unit": 360.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        credit_note.action_post()
+        self.deposit.line_ids.remove_move_reconcile()
+        self.assertEqual(self.deposit.amount_residual, 360.0)
+
+        values = self._values()
+        dupont = self._row(values, self.customer)
+        self.assertEqual(dupont["overdue_deposits"], [])
+        # The credit note, due today, offsets the deposit in the receivables.
+        self.assertEqual(
+            (dupont["buckets"]["not_due"], dupont["buckets"]["1_30"]), (640.0, 660.0)
+        )
+        self.assertEqual(dupont["total"], 1900.0)
+
+    def test_receivables_without_a_customer_have_a_row_of_their_own(self):
+        """A receivable of 150.00 brought in by a journal entry, no partner."""
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": date(2026, 1, 15),
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Opening balance",
+                            "account_id": self.company_data[
+                                "default_account_receivable"
+                            ].id,
+                            "debit": 150.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Opening balance",
+                            "account_id": self.company_data[
+                                "default_account_revenue"
+                            ].id,
+                            "credit": 150.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        self.assertFalse(entry.line_ids.partner_id)
+
+        values = self._values()
+        self.assertEqual(
+            [row["name"] for row in values["rows"]],
+            ["Atelier Dupont", "Boulangerie Martin", "No customer"],
+        )
+        row = values["rows"][-1]
+        self.assertEqual(row["total"], 150.0)
+        self.assertIsNone(row["dso"])
+        self.assertEqual(row["overdue_deposits"], [])
+        self.assertEqual(
+            (values["total"], values["dso"]["receivable"]), (2660.0, 2660.0)
+        )
+        self.assertEqual(sum(row["total"] for row in values["rows"]), values["total"])
+        html, _report_type = self.env["ir.actions.report"]._render_qweb_html(
+            REPORT, None, data={"company_id": self.company.id}
+        )
+        self.assertIn("No customer", html.decode())
+
+        # The customers selected have no such row.
+        values = self._values(docids=self.customer.ids)
+        self.assertEqual([row["name"] for row in values["rows"]], ["Atelier Dupont"])
+
     def test_dso_of_the_company_and_of_each_customer(self):
         # Sales from 1 January to 31 March: 2,360.00 to Atelier Dupont (the
         # invoice of 1 December is older) and 650.00 to Boulangerie Martin.
@@ -175,9 +263,7 @@ class TestDepositReceivablesReport(DepositCommon):
         )
         dupont = self._row(values, self.customer)["dso"]
         # 2,260 - 1,860 in March - 300 in February: 31 + 28 + 100 / 200 x 31.
-        self.assertEqual(
-            (dupont["standard"], dupont["countback"]), (86.19, 74.5)
-        )
+        self.assertEqual((dupont["standard"], dupont["countback"]), (86.19, 74.5))
         martin = self._row(values, self.other_customer)["dso"]
         # 250 / 650 x 90 and 250 / 650 x 31.
         self.assertEqual((martin["standard"], martin["countback"]), (34.62, 11.92))

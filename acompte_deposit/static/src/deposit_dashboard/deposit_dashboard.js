@@ -1,4 +1,12 @@
-import { Component, onWillStart, onWillUnmount, toRaw, useEffect, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onWillStart,
+    onWillUnmount,
+    toRaw,
+    useEffect,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { getColor } from "@web/core/colors/colors";
 import { _t } from "@web/core/l10n/translation";
@@ -36,13 +44,20 @@ export class DepositDashboard extends Component {
     }
 
     get sections() {
-        const kpis = Object.fromEntries(this.state.data.kpis.map((kpi) => [kpi.key, kpi]));
+        const kpis = Object.fromEntries(
+            this.state.data.kpis.map((kpi) => [kpi.key, kpi])
+        );
         const pick = (keys) => keys.map((key) => kpis[key]).filter(Boolean);
         return [
             {
                 key: "deposits",
                 title: _t("Deposits"),
-                kpis: pick(["awaiting", "overdue", "collected_month", "avg_days_to_collect"]),
+                kpis: pick([
+                    "awaiting",
+                    "overdue",
+                    "collected_month",
+                    "avg_days_to_collect",
+                ]),
             },
             {
                 key: "dso",
@@ -129,8 +144,16 @@ export class DepositDashboard extends Component {
             data: {
                 labels: trend.map((point) => point.label),
                 datasets: [
-                    line(_t("DSO, standard method"), "standard", getColor(0, "light", "odoo")),
-                    line(_t("DSO, count-back method"), "countback", getColor(1, "light", "odoo")),
+                    line(
+                        _t("DSO, standard method"),
+                        "standard",
+                        getColor(0, "light", "odoo")
+                    ),
+                    line(
+                        _t("DSO, count-back method"),
+                        "countback",
+                        getColor(1, "light", "odoo")
+                    ),
                     line(_t("DSO target"), "target", TARGET_COLOR, {
                         borderDash: [6, 4],
                         pointRadius: 0,
