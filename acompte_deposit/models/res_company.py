@@ -217,7 +217,7 @@ class ResCompany(models.Model):
         company = self._get_deposit_dso_company()
         date_to = fields.Date.to_date(date_to)
         commercial_ids = None
-        if partner:
+        if partner is not None:
             commercial_ids = company._get_deposit_dso_commercial_ids(partner)
         figures = company._get_deposit_dso_figures(
             date_to, period_days, commercial_ids=commercial_ids

@@ -386,7 +386,7 @@ class ResPartner(models.Model):
                        AND move.move_type = 'out_invoice'
                        AND line.display_type = 'payment_term'
                        AND move.commercial_partner_id IS NOT NULL
-                       AND NOT (move.is_deposit AND %(credited)s)
+                       AND NOT (COALESCE(move.is_deposit, FALSE) AND %(credited)s)
                        %(partner_filter)s
                        AND (
                            COALESCE(move.invoice_date, move.date) >= %(date_from)s
@@ -584,7 +584,11 @@ class ResPartner(models.Model):
                     counts.update(
                         self.sudo().with_company(company)._update_deposit_risk()
                     )
-            except Exception:
+            # Any error of one company must not stop the others' refresh.
+            except Exception:  # noqa: BLE001 - logged with its traceback
+                if len(companies) == 1:
+                    # Nothing else to carry on with: the caller sees the error.
+                    raise
                 # The savepoint rolled back this company's refresh and cleared
                 # the caches: the next company starts clean.
                 _logger.exception(

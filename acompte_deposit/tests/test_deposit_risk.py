@@ -385,6 +385,21 @@ class TestDepositRisk(DepositCommon):
             ],
         )
 
+    def test_a_failing_refresh_of_the_current_company_is_raised(self):
+        Partner = self.registry["res.partner"]
+        with (
+            patch.object(
+                Partner,
+                "_update_deposit_risk",
+                autospec=True,
+                side_effect=RuntimeError("Lost the connection to the bank feed"),
+            ),
+            self.assertRaises(RuntimeError),
+        ):
+            self.env["res.partner"].with_company(
+                self.company
+            )._cron_update_deposit_risk()
+
     def test_the_scheduled_action_refreshes_every_company(self):
         cron = self.env.ref("acompte_deposit.ir_cron_update_deposit_risk")
         cron.method_direct_trigger()
@@ -398,6 +413,24 @@ class TestDepositRisk(DepositCommon):
                 {"deposit_risk_score": 0, "deposit_risk_level": "low"},
                 {"deposit_risk_score": 65, "deposit_risk_level": "high"},
             ],
+        )
+
+    def test_merging_customers_leaves_the_risk_to_the_refresh(self):
+        self._refresh()
+        duplicate = self.Partner.create(
+            {"name": "Slow Payer (duplicate)", "is_company": True}
+        )
+        # Not as the system: the merge goes through the guard on the risk.
+        wizard = self.env(su=False)["base.partner.merge.automatic.wizard"]
+        invoices = self.slow.invoice_ids
+        self.assertTrue(invoices)
+        wizard._merge((self.slow | duplicate).ids, dst_partner=duplicate)
+        self.assertFalse(self.slow.exists())
+        self.assertEqual(duplicate.invoice_ids, invoices)
+        self._refresh()
+        self.assertRecordValues(
+            self._risk(duplicate),
+            [{"deposit_risk_score": 65, "deposit_risk_level": "high"}],
         )
 
     def test_the_entry_point_refreshes_the_current_company(self):
