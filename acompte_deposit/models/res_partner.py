@@ -170,6 +170,33 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + list(RISK_SYNC_FIELDS)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # The refresh scores a new customer; a manager may override it.
+            vals_list = [
+                {
+                    fname: value
+                    for fname, value in vals.items()
+                    if fname not in RISK_REFRESH_FIELDS
+                }
+                for vals in vals_list
+            ]
+            if any(
+                vals.get(fname) for vals in vals_list for fname in RISK_OVERRIDE_FIELDS
+            ) and not self.env.user.has_group("acompte_deposit.group_deposit_manager"):
+                raise AccessError(
+                    self.env._(
+                        "Only a Deposit Manager may override the risk level of a "
+                        "customer. Ask one to set the override."
+                    )
+                )
+        partners = super().create(vals_list)
+        overridden = partners.filtered("deposit_risk_level_override")
+        if overridden:
+            overridden._set_deposit_risk_effective_level()
+        return partners
+
     def write(self, vals):
         if not self.env.su:
             if any(fname in vals for fname in RISK_REFRESH_FIELDS):

@@ -692,6 +692,44 @@ class TestDepositRisk(DepositCommon):
         self.assertEqual(self.slow.comment, "<p>Calls first</p>")
         self.assertFalse(self._risk(self.slow).deposit_risk_level_override)
 
+    def test_a_new_customer_gets_its_level_from_the_refresh(self):
+        self.salesman.groups_id += self.env.ref("base.group_partner_manager")
+        as_salesman = self.Partner.with_user(self.salesman).with_company(self.company)
+        partner = as_salesman.create(
+            {
+                "name": "Typed Level Ltd",
+                "is_company": True,
+                "deposit_risk_level": "low",
+                "deposit_risk_score": 5,
+            }
+        )
+        self.assertRecordValues(
+            self._risk(partner),
+            [{"deposit_risk_level": "medium", "deposit_risk_score": 0}],
+        )
+        with self.assertRaisesRegex(AccessError, "Only a Deposit Manager"):
+            as_salesman.create(
+                {
+                    "name": "Friend Ltd",
+                    "is_company": True,
+                    "deposit_risk_level_override": "low",
+                    "deposit_risk_override_reason": "Friend of the boss",
+                }
+            )
+        as_manager = self.Partner.with_user(self.manager).with_company(self.company)
+        overridden = as_manager.create(
+            {
+                "name": "Insolvent Ltd",
+                "is_company": True,
+                "deposit_risk_level_override": "high",
+                "deposit_risk_override_reason": "Insolvency proceedings",
+            }
+        )
+        self.assertRecordValues(
+            self._risk(overridden),
+            [{"deposit_risk_level_override": "high", "deposit_risk_level": "high"}],
+        )
+
     def test_a_salesman_adds_a_contact_to_an_overridden_customer(self):
         self.slow.with_user(self.manager).write(
             {
