@@ -43,14 +43,6 @@ LABELS = {
     "b": "(b) confirm + down payment wizard + post",
 }
 
-# Environment overrides shared with scripts/demo and scripts/test.
-ENV_OPTIONS = (
-    ("ODOO_DB_HOST", "--db_host"),
-    ("ODOO_DB_PORT", "--db_port"),
-    ("ODOO_DB_USER", "--db_user"),
-    ("ODOO_DB_PASSWORD", "--db_password"),
-)
-
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
@@ -72,10 +64,6 @@ def parse_args(argv):
     args, odoo_args = parser.parse_known_args(argv)
     if args.orders < 1 or args.rounds < 1:
         parser.error("--orders and --rounds must be at least 1")
-    for variable, option in ENV_OPTIONS:
-        given = any(arg.split("=")[0] == option for arg in odoo_args)
-        if os.environ.get(variable) and not given:
-            odoo_args.append(f"{option}={os.environ[variable]}")
     if not any(arg.startswith("--log-level") for arg in odoo_args):
         odoo_args.append("--log-level=warn")
     return args, odoo_args

@@ -26,7 +26,6 @@ which also reads ``~/.odoorc``.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -38,14 +37,6 @@ TARGET_RATIO = 20.0
 DEPOSIT_EVERY = 5  # one invoice in five is a deposit
 SMALL = {"customers": 1000, "invoices": 20000}
 CUSTOMER_PATTERN = "Bench customer %"
-
-# Environment overrides shared with scripts/demo and scripts/test.
-ENV_OPTIONS = (
-    ("ODOO_DB_HOST", "--db_host"),
-    ("ODOO_DB_PORT", "--db_port"),
-    ("ODOO_DB_USER", "--db_user"),
-    ("ODOO_DB_PASSWORD", "--db_password"),
-)
 
 
 def parse_args(argv):
@@ -71,10 +62,6 @@ def parse_args(argv):
         args.customers, args.invoices = SMALL["customers"], SMALL["invoices"]
     if args.customers < 1 or args.invoices < args.customers or args.rounds < 1:
         parser.error("give at least one customer, one invoice each, one round")
-    for variable, option in ENV_OPTIONS:
-        given = any(arg.split("=")[0] == option for arg in odoo_args)
-        if os.environ.get(variable) and not given:
-            odoo_args.append(f"{option}={os.environ[variable]}")
     if not any(arg.startswith("--log-level") for arg in odoo_args):
         odoo_args.append("--log-level=warn")
     return args, odoo_args

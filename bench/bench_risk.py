@@ -30,7 +30,6 @@ Options this script does not know go to Odoo's own parser, which also reads
 
 import argparse
 import importlib
-import os
 import sys
 import time
 from datetime import timedelta
@@ -46,13 +45,6 @@ risk_rules = None  # acompte_deposit.deposit_rules.risk, imported by run()
 CREATE_BATCH = 1000
 # Customer habits, by customer index modulo 4.
 EARLY, LATE, UNPAID, MIXED = range(4)
-
-ENV_OPTIONS = (
-    ("ODOO_DB_HOST", "--db_host"),
-    ("ODOO_DB_PORT", "--db_port"),
-    ("ODOO_DB_USER", "--db_user"),
-    ("ODOO_DB_PASSWORD", "--db_password"),
-)
 
 
 def parse_args(argv):
@@ -70,10 +62,6 @@ def parse_args(argv):
     args, odoo_args = parser.parse_known_args(argv)
     if args.customers < 1 or args.invoices < args.customers:
         parser.error("--customers must be at least 1 and --invoices at least that")
-    for variable, option in ENV_OPTIONS:
-        given = any(arg.split("=")[0] == option for arg in odoo_args)
-        if os.environ.get(variable) and not given:
-            odoo_args.append(f"{option}={os.environ[variable]}")
     return args, odoo_args
 
 
