@@ -108,6 +108,43 @@ class DepositCommon(TestSaleCommon):
             }
         )
 
+    @classmethod
+    def _confirm_order_in_company(cls, company_data, partner=None):
+        """Confirm an order of 1,000.00 with a 30% deposit in another company."""
+        company = company_data["company"]
+        term = cls.env["sale.deposit.term"].create(
+            {
+                "name": "30% in 7 days",
+                "amount_type": "percent",
+                "value": 30.0,
+                "due_days": 7,
+                "company_id": company.id,
+            }
+        )
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": (partner or cls.customer).id,
+                    "company_id": company.id,
+                    "deposit_term_id": term.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": company_data["product_order_no"].id,
+                                "product_uom_qty": 1,
+                                "price_unit": 1000.0,
+                                "tax_id": False,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        return order
+
     def _register_payment(self, invoice, amount, payment_date=None):
         wizard = (
             self.env["account.payment.register"]

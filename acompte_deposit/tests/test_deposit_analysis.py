@@ -329,38 +329,8 @@ class TestDepositAnalysis(DepositCommon):
     def test_another_company_deposits_never_show(self):
         other = self.setup_other_company(name="Acomptes Lyon")
         company_2 = other["company"]
-        term = self.env["sale.deposit.term"].create(
-            {
-                "name": "30% in 7 days",
-                "amount_type": "percent",
-                "value": 30.0,
-                "due_days": 7,
-                "company_id": company_2.id,
-            }
-        )
         with freeze_time("2026-03-02 09:00:00"):
-            order_2 = (
-                self.env["sale.order"]
-                .with_company(company_2)
-                .create(
-                    {
-                        "partner_id": self.customer.id,
-                        "company_id": company_2.id,
-                        "deposit_term_id": term.id,
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": other["product_order_no"].id,
-                                    "product_uom_qty": 1,
-                                    "price_unit": 1000.0,
-                                    "tax_id": False,
-                                }
-                            )
-                        ],
-                    }
-                )
-            )
-            order_2.action_confirm()
+            order_2 = self._confirm_order_in_company(other)
         invoice_2 = order_2.deposit_invoice_ids
         self.assertEqual(invoice_2.state, "posted")
         both = self.moves | invoice_2

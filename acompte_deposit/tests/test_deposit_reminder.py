@@ -1,6 +1,5 @@
 from datetime import date
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
@@ -418,37 +417,7 @@ class TestDepositReminder(DepositCommon):
             len(other_levels),
             len(self.Level.search([("company_id", "=", self.company.id)])),
         )
-        term = self.env["sale.deposit.term"].create(
-            {
-                "name": "30% in 7 days",
-                "amount_type": "percent",
-                "value": 30.0,
-                "due_days": 7,
-                "company_id": company_2.id,
-            }
-        )
-        order_2 = (
-            self.env["sale.order"]
-            .with_company(company_2)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": company_2.id,
-                    "deposit_term_id": term.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": other["product_order_no"].id,
-                                "product_uom_qty": 1,
-                                "price_unit": 1000.0,
-                                "tax_id": False,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        order_2.action_confirm()
+        order_2 = self._confirm_order_in_company(other)
         invoice_2 = order_2.deposit_invoice_ids
         invoice_1 = self._confirmed_invoice()
 
