@@ -165,6 +165,38 @@ class AccountMove(models.Model):
             amount_total=SQL.identifier(move_alias, "amount_total"),
         )
 
+    @api.model
+    def _deposit_paid_date_sql(self, move_alias):
+        """SQL of the latest date of what settled the invoice move_alias.
+
+        The set-based twin of deposit_paid_date, for queries on the
+        account_move table aliased move_alias, whatever its payment state:
+        the reconciliations of its installments and the payments registered
+        without a journal entry, which are only matched to it.
+        """
+        return SQL(
+            """GREATEST(
+                (
+                    SELECT MAX(deposit_partial.max_date)
+                      FROM account_move_line deposit_line
+                      JOIN account_partial_reconcile deposit_partial
+                        ON deposit_partial.debit_move_id = deposit_line.id
+                     WHERE deposit_line.move_id = %(move_id)s
+                       AND deposit_line.display_type = 'payment_term'
+                ),
+                (
+                    SELECT MAX(deposit_payment.date)
+                      FROM account_move__account_payment deposit_matched
+                      JOIN account_payment deposit_payment
+                        ON deposit_payment.id = deposit_matched.payment_id
+                     WHERE deposit_matched.invoice_id = %(move_id)s
+                       AND deposit_payment.move_id IS NULL
+                       AND deposit_payment.state IN ('in_process', 'paid')
+                )
+            )""",
+            move_id=SQL.identifier(move_alias, "id"),
+        )
+
     def _get_deposit_rule_invoice(self):
         """What the plain-Python deposit rules need to know of this invoice."""
         self.ensure_one()

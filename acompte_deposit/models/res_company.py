@@ -29,8 +29,6 @@ _logger = logging.getLogger(__name__)
 # Odoo's payment states of a deposit still waiting for money, and of one paid.
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 SETTLED_PAYMENT_STATES = ("paid", "in_payment")
-# Payments that settle an invoice without a journal entry of their own.
-SETTLING_PAYMENT_STATES = ("in_process", "paid")
 # Invoicing users see every invoice and journal item of their companies: each
 # tile's records are all theirs to open. A salesperson may see only its own.
 DASHBOARD_GROUP = "account.group_account_invoice"
@@ -635,25 +633,8 @@ class ResCompany(models.Model):
                     SELECT deposit.id,
                            deposit.invoice_date,
                            deposit.amount_total_signed,
-                           GREATEST(reconciled.day, registered.day) AS paid_date
+                           %(paid_date)s AS paid_date
                       FROM deposit
-                      LEFT JOIN LATERAL (
-                          SELECT MAX(partial.max_date) AS day
-                            FROM account_move_line line
-                            JOIN account_partial_reconcile partial
-                              ON partial.debit_move_id = line.id
-                           WHERE line.move_id = deposit.id
-                             AND line.display_type = 'payment_term'
-                      ) reconciled ON TRUE
-                      LEFT JOIN LATERAL (
-                          SELECT MAX(payment.date) AS day
-                            FROM account_move__account_payment matched
-                            JOIN account_payment payment
-                              ON payment.id = matched.payment_id
-                           WHERE matched.invoice_id = deposit.id
-                             AND payment.move_id IS NULL
-                             AND payment.state IN %(settling_states)s
-                      ) registered ON TRUE
                      WHERE deposit.payment_state IN %(settled_states)s
                        AND NOT deposit.credited
                 )
@@ -683,7 +664,7 @@ class ResCompany(models.Model):
                 live_states=OPEN_PAYMENT_STATES + SETTLED_PAYMENT_STATES,
                 open_states=OPEN_PAYMENT_STATES,
                 settled_states=SETTLED_PAYMENT_STATES,
-                settling_states=SETTLING_PAYMENT_STATES,
+                paid_date=self.env["account.move"]._deposit_paid_date_sql("deposit"),
                 month_start=periods.month_start,
                 collection_start=periods.collection_start,
                 today=periods.today,

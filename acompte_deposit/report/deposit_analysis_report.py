@@ -216,33 +216,14 @@ class DepositAnalysisReport(models.Model):
             ) deposit_order ON TRUE
             LEFT JOIN sale_order sale ON sale.id = deposit_order.order_id
             LEFT JOIN LATERAL (
-                -- Payments with a journal entry are reconciled with the invoice;
-                -- those without one are only matched to it.
-                SELECT GREATEST(
-                    (
-                        SELECT MAX(partial.max_date)
-                          FROM account_move_line line
-                          JOIN account_partial_reconcile partial
-                            ON partial.debit_move_id = line.id
-                         WHERE line.move_id = move.id
-                           AND line.display_type = 'payment_term'
-                    ),
-                    (
-                        SELECT MAX(matched.date)
-                          FROM account_move__account_payment rel
-                          JOIN account_payment matched
-                            ON matched.id = rel.payment_id
-                         WHERE rel.invoice_id = move.id
-                           AND matched.move_id IS NULL
-                           AND matched.state IN ('in_process', 'paid')
-                    )
-                ) AS date_paid
+                SELECT %(paid_date)s AS date_paid
                  WHERE move.payment_state IN %(settled)s
                    AND NOT credit.credited
             ) payment ON TRUE
             """,
             today_table=self._today_table_sql(),
             credited=self.env["account.move"]._deposit_credited_sql("move"),
+            paid_date=self.env["account.move"]._deposit_paid_date_sql("move"),
             settled=tuple(sorted(SETTLED_PAYMENT_STATES)),
         )
 
