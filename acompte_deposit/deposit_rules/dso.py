@@ -11,6 +11,8 @@ from datetime import date, timedelta
 # How far the count-back method looks back, in calendar months, before it gives
 # up on receivables that the sales never exhaust.
 COUNTBACK_MAX_MONTHS = 24
+# Days of sales the standard method divides by, unless told otherwise.
+STANDARD_PERIOD_DAYS = 90
 
 
 # Calendar helpers

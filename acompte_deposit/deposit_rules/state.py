@@ -12,8 +12,10 @@ PARTIAL = "partial"
 PAID = "paid"
 CANCELLED = "cancelled"
 
-# Odoo's payment states that mean the customer has settled the invoice.
+# Odoo's payment states that mean the customer has settled the invoice, and
+# those of an invoice still waiting for money.
 SETTLED_PAYMENT_STATES = frozenset({"paid", "in_payment"})
+OPEN_PAYMENT_STATES = frozenset({"not_paid", "partial"})
 
 
 @dataclass(frozen=True)

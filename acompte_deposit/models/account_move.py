@@ -15,6 +15,7 @@ from ..deposit_rules import (
     is_on_hold,
     next_manual_level,
 )
+from ..deposit_rules import state as state_rules
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ REMINDER_MAX_BATCHES = 20
 # A recipient whose e-mails bounced more often than this is not reminded by
 # e-mail; the setting acompte_deposit.reminder_bounce_threshold overrides it.
 REMINDER_BOUNCE_THRESHOLD = 3
-REMINDABLE_PAYMENT_STATES = ("not_paid", "partial")
+# The payment states of the deposit rules, as tuples: SQL and the domains sent
+# to the web client need them.
+OPEN_PAYMENT_STATES = tuple(sorted(state_rules.OPEN_PAYMENT_STATES))
+SETTLED_PAYMENT_STATES = tuple(sorted(state_rules.SETTLED_PAYMENT_STATES))
 
 ReminderCandidate = namedtuple(
     "ReminderCandidate",
@@ -108,28 +112,35 @@ class AccountMove(models.Model):
         "matched_payment_ids.state",
     )
     def _compute_deposit_paid_date(self):
-        for move in self:
-            if move.payment_state not in ("paid", "in_payment"):
-                move.deposit_paid_date = False
-                move.deposit_days_to_collect = 0
-                continue
-            receivable_lines = move.line_ids.filtered(
-                lambda line: line.display_type == "payment_term"
-            )
-            # Payments registered without a journal entry reconcile nothing.
-            payments = move.matched_payment_ids.filtered(
-                lambda payment: (
-                    not payment.move_id and payment.state in ("in_process", "paid")
+        # The dashboard and the analysis read the same date in SQL: one rule.
+        settled = self.filtered(
+            lambda move: move._origin and move.payment_state in SETTLED_PAYMENT_STATES
+        )
+        paid_dates = {}
+        if settled:
+            self.flush_model(["matched_payment_ids"])
+            for model in (
+                "account.move.line",
+                "account.partial.reconcile",
+                "account.payment",
+            ):
+                self.env[model].flush_model()
+            paid_dates = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT move.id, %s FROM account_move move "
+                        "WHERE move.id = ANY(%s)",
+                        self._deposit_paid_date_sql("move"),
+                        settled._origin.ids,
+                    )
                 )
             )
-            move.deposit_paid_date = max(
-                receivable_lines.matched_credit_ids.mapped("max_date")
-                + payments.mapped("date"),
-                default=False,
-            )
+        for move in self:
+            paid_date = paid_dates.get(move._origin.id) if move in settled else None
+            move.deposit_paid_date = paid_date or False
             move.deposit_days_to_collect = (
-                (move.deposit_paid_date - move.invoice_date).days
-                if move.deposit_paid_date and move.invoice_date
+                (paid_date - move.invoice_date).days
+                if paid_date and move.invoice_date
                 else 0
             )
 
@@ -169,7 +180,7 @@ class AccountMove(models.Model):
     def _deposit_paid_date_sql(self, move_alias):
         """SQL of the latest date of what settled the invoice move_alias.
 
-        The set-based twin of deposit_paid_date, for queries on the
+        The one definition of deposit_paid_date, for queries on the
         account_move table aliased move_alias, whatever its payment state:
         the reconciliations of its installments and the payments registered
         without a journal entry, which are only matched to it.
@@ -282,7 +293,7 @@ class AccountMove(models.Model):
                 )
             )
         if (
-            self.payment_state not in REMINDABLE_PAYMENT_STATES
+            self.payment_state not in OPEN_PAYMENT_STATES
             or self.currency_id.is_zero(self.amount_residual)
         ):
             raise UserError(
@@ -681,7 +692,7 @@ class AccountMove(models.Model):
                 """,
                 risk=risk_sql,
                 company=company.id,
-                payment_states=REMINDABLE_PAYMENT_STATES,
+                payment_states=OPEN_PAYMENT_STATES,
                 latest_due=today - timedelta(days=earliest_days),
                 today=today,
             )
@@ -748,7 +759,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         return (
             self.state == "posted"
-            and self.payment_state in REMINDABLE_PAYMENT_STATES
+            and self.payment_state in OPEN_PAYMENT_STATES
             and not self.currency_id.is_zero(self.amount_residual)
             and not is_on_hold(
                 self.deposit_reminder_hold,

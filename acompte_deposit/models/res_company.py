@@ -17,6 +17,7 @@ from ..deposit_rules.dashboard import (
     dso_tone,
 )
 from ..deposit_rules.dso import (
+    STANDARD_PERIOD_DAYS,
     countback_dso_from_dates,
     countback_months,
     ended_month_ends,
@@ -24,11 +25,10 @@ from ..deposit_rules.dso import (
     standard_dso,
 )
 
+from .account_move import OPEN_PAYMENT_STATES, SETTLED_PAYMENT_STATES
+
 _logger = logging.getLogger(__name__)
 
-# Odoo's payment states of a deposit still waiting for money, and of one paid.
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
-SETTLED_PAYMENT_STATES = ("paid", "in_payment")
 # Invoicing users see every invoice and journal item of their companies: each
 # tile's records are all theirs to open. A salesperson may see only its own.
 DASHBOARD_GROUP = "account.group_account_invoice"
@@ -151,10 +151,10 @@ class ResCompany(models.Model):
         """The deposit terms the company gives to customers of ``risk_level``."""
         self.ensure_one()
         return {
-            "low": self.deposit_low_risk_term_id,
-            "medium": self.deposit_medium_risk_term_id,
-            "high": self.deposit_high_risk_term_id,
-        }.get(risk_level or "medium", self.deposit_medium_risk_term_id)
+            risk_rules.LOW: self.deposit_low_risk_term_id,
+            risk_rules.MEDIUM: self.deposit_medium_risk_term_id,
+            risk_rules.HIGH: self.deposit_high_risk_term_id,
+        }.get(risk_level or risk_rules.MEDIUM, self.deposit_medium_risk_term_id)
 
     def _create_deposit_reminder_levels(self):
         """Give companies without reminder levels the shipped ones.
@@ -198,7 +198,7 @@ class ResCompany(models.Model):
 
     # DSO
 
-    def _get_dso(self, date_to, period_days=90, partner=None):
+    def _get_dso(self, date_to, period_days=STANDARD_PERIOD_DAYS, partner=None):
         """DSO of the company on ``date_to``, by the standard and count-back methods.
 
         The company is the record, or the current one when called on the empty
@@ -224,7 +224,9 @@ class ResCompany(models.Model):
             date_to, period_days, 0, 0, {}
         )
 
-    def _get_dso_by_partner(self, date_to, period_days=90, partners=None):
+    def _get_dso_by_partner(
+        self, date_to, period_days=STANDARD_PERIOD_DAYS, partners=None
+    ):
         """DSO of many customers at once, keyed by commercial partner id.
 
         Same figures as _get_dso() for each commercial partner of ``partners``
@@ -430,7 +432,9 @@ class ResCompany(models.Model):
             "sales": self.currency_id.round(float(sales)),
         }
 
-    def _prepare_deposit_dso_snapshot_values(self, date_to, period_days=90):
+    def _prepare_deposit_dso_snapshot_values(
+        self, date_to, period_days=STANDARD_PERIOD_DAYS
+    ):
         self.ensure_one()
         dso = self._get_dso(date_to, period_days=period_days)
         return {
@@ -824,7 +828,7 @@ class ResCompany(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT COALESCE(%(risk)s, 'medium'),
+                SELECT COALESCE(%(risk)s, %(default_level)s),
                        ARRAY_AGG(customer.id ORDER BY customer.id)
                   FROM res_partner customer
                  WHERE customer.active
@@ -839,6 +843,7 @@ class ResCompany(models.Model):
               GROUP BY 1
                 """,
                 risk=risk_sql,
+                default_level=risk_rules.MEDIUM,
                 company=company.id,
                 start=periods.active_start,
                 today=periods.today,

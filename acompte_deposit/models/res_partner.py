@@ -543,7 +543,7 @@ class ResPartner(models.Model):
                            COALESCE(
                                commercial.deposit_risk_level_override->>%(key)s,
                                scored.level,
-                               'medium'
+                               %(default_level)s
                            ) AS effective
                       FROM res_partner commercial
                  LEFT JOIN scored ON scored.partner_id = commercial.id
@@ -573,6 +573,7 @@ class ResPartner(models.Model):
                 ids=partner_ids,
                 scores=scores,
                 levels=levels,
+                default_level=risk_rules.MEDIUM,
                 key=key,
                 partner_filter=(
                     SQL("AND commercial.id IN %s", tuple(partners.ids) or (None,))

@@ -3,14 +3,9 @@ from odoo.tools import SQL
 
 from ..deposit_rules import AGING_BUCKETS
 from ..deposit_rules.aging import DAYS_1_30, DAYS_31_60, DAYS_61_90, NOT_DUE, OVER_90
-from ..deposit_rules.state import (
-    AWAITING,
-    CANCELLED,
-    OVERDUE,
-    PAID,
-    PARTIAL,
-    SETTLED_PAYMENT_STATES,
-)
+from ..deposit_rules.risk import MEDIUM
+from ..deposit_rules.state import AWAITING, CANCELLED, OVERDUE, PAID, PARTIAL
+from ..models.account_move import SETTLED_PAYMENT_STATES
 from ..models.res_partner import RISK_LEVELS
 
 ANALYSIS_STATES = [
@@ -27,7 +22,6 @@ AGING_RANGES = [
     (DAYS_61_90, "61-90 Days"),
     (OVER_90, "Over 90 Days"),
 ]
-DEFAULT_RISK_LEVEL = "medium"
 
 
 class DepositAnalysisReport(models.Model):
@@ -224,7 +218,7 @@ class DepositAnalysisReport(models.Model):
             today_table=self._today_table_sql(),
             credited=self.env["account.move"]._deposit_credited_sql("move"),
             paid_date=self.env["account.move"]._deposit_paid_date_sql("move"),
-            settled=tuple(sorted(SETTLED_PAYMENT_STATES)),
+            settled=SETTLED_PAYMENT_STATES,
         )
 
     def _where_deposit(self):
@@ -279,7 +273,7 @@ class DepositAnalysisReport(models.Model):
                 AND NOT %(cancelled)s
             )
             """,
-            closed=tuple(sorted(SETTLED_PAYMENT_STATES)),
+            closed=SETTLED_PAYMENT_STATES,
             cancelled=self._cancelled_sql(),
         )
 
@@ -341,7 +335,7 @@ class DepositAnalysisReport(models.Model):
         # The company-dependent column holds one value per company id.
         return SQL(
             "COALESCE(customer.deposit_risk_level ->> move.company_id::text, %s)",
-            DEFAULT_RISK_LEVEL,
+            MEDIUM,
         )
 
     @api.model
@@ -359,7 +353,7 @@ class DepositAnalysisReport(models.Model):
             END
             """,
             is_cancelled=self._cancelled_sql(),
-            settled=tuple(sorted(SETTLED_PAYMENT_STATES)),
+            settled=SETTLED_PAYMENT_STATES,
             today=self._today_sql(),
             cancelled=CANCELLED,
             paid=PAID,

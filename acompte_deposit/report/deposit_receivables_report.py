@@ -5,9 +5,6 @@ from odoo.exceptions import UserError
 
 from ..deposit_rules import AGING_BUCKETS, aging_totals
 
-# Days of sales the DSO of the report looks back over, as on the dashboard.
-DSO_PERIOD_DAYS = 90
-
 
 class DepositReceivablesReport(models.AbstractModel):
     """Receivables and deposits of a company's customers, for the CFO.
@@ -118,9 +115,7 @@ class DepositReceivablesReport(models.AbstractModel):
         rows = []
         customer_ids = set(items_by_customer) | set(deposits_by_customer)
         customers_dso = company._get_dso_by_partner(
-            today,
-            period_days=DSO_PERIOD_DAYS,
-            partners=self.env["res.partner"].browse(customer_ids),
+            today, partners=self.env["res.partner"].browse(customer_ids)
         )
         for customer in self.env["res.partner"].browse(customer_ids):
             rows.append(
@@ -223,4 +218,4 @@ class DepositReceivablesReport(models.AbstractModel):
         ``customers`` are commercial partners; the period is the last 90 days, as
         on the dashboard.
         """
-        return company._get_dso(date_to, period_days=DSO_PERIOD_DAYS, partner=customers)
+        return company._get_dso(date_to, partner=customers)
