@@ -145,9 +145,48 @@ class DepositCommon(TestSaleCommon):
         order.action_confirm()
         return order
 
-    def _register_payment(self, invoice, amount, payment_date=None):
+    @classmethod
+    def _post_invoice(
+        cls,
+        partner,
+        amount,
+        invoice_date,
+        date_due,
+        company=None,
+        move_type="out_invoice",
+    ):
+        """A posted customer invoice (or credit note) of one line without taxes."""
+        company = company or cls.company
+        invoice = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": date_due,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _register_payment(cls, invoice, amount, payment_date=None):
         wizard = (
-            self.env["account.payment.register"]
+            cls.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create(
                 {

@@ -76,12 +76,7 @@ class TestDepositAnalysis(DepositCommon):
     @classmethod
     def _pay(cls, invoice, amount, payment_date):
         with freeze_time(payment_date):
-            wizard = (
-                cls.env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=invoice.ids)
-                .create({"amount": amount, "payment_date": payment_date})
-            )
-            wizard._create_payments()
+            cls._register_payment(invoice, amount, payment_date)
 
     @classmethod
     def _credit_note(cls, invoice, amount):

@@ -72,28 +72,28 @@ class TestDepositDashboard(DepositCommon):
 
         with freeze_time("2025-03-10 10:00:00"):
             cls.inactive_paid = cls._deposit(cls.customer_inactive)
-        cls._pay(cls.inactive_paid, 360.0, date(2025, 3, 20))
+        cls._register_payment(cls.inactive_paid, 360.0, date(2025, 3, 20))
         with freeze_time("2025-10-01 10:00:00"):
             cls.old_paid = cls._deposit(cls.customer)
-        cls._pay(cls.old_paid, 360.0, date(2025, 10, 20))
+        cls._register_payment(cls.old_paid, 360.0, date(2025, 10, 20))
         with freeze_time("2026-02-01 10:00:00"):
             cls.paid_feb = cls._deposit(cls.customer_low)
-        cls._pay(cls.paid_feb, 360.0, date(2026, 2, 11))
+        cls._register_payment(cls.paid_feb, 360.0, date(2026, 2, 11))
         with freeze_time("2026-02-27 10:00:00"):
             cls.paid_first = cls._deposit(cls.customer_high)
-        cls._pay(cls.paid_first, 360.0, date(2026, 3, 1))
+        cls._register_payment(cls.paid_first, 360.0, date(2026, 3, 1))
         with freeze_time("2026-03-02 10:00:00"):
             cls.paid_march = cls._deposit(cls.customer)
             cls.overdue = cls._deposit(cls.customer_high)
             cls.overdue_partial = cls._deposit(cls.customer_low)
-        cls._pay(cls.paid_march, 160.0, date(2026, 3, 3))
-        cls._pay(cls.paid_march, 200.0, date(2026, 3, 5))
-        cls._pay(cls.overdue_partial, 60.0, date(2026, 3, 5))
+        cls._register_payment(cls.paid_march, 160.0, date(2026, 3, 3))
+        cls._register_payment(cls.paid_march, 200.0, date(2026, 3, 5))
+        cls._register_payment(cls.overdue_partial, 60.0, date(2026, 3, 5))
         with freeze_time("2026-03-09 10:00:00"):
             cls.due_today = cls._deposit(cls.customer)
         cls.awaiting = cls._deposit(cls.customer)
         cls.awaiting_partial = cls._deposit(cls.customer_contact)
-        cls._pay(cls.awaiting_partial, 100.0, date(2026, 3, 16))
+        cls._register_payment(cls.awaiting_partial, 100.0, date(2026, 3, 16))
         cls.credited = cls._deposit(cls.customer_low)
         cls._credit(cls.credited)
         cls.credited.line_ids.remove_move_reconcile()
@@ -138,7 +138,7 @@ class TestDepositDashboard(DepositCommon):
         cls.lyon_paid = cls._deposit_in(
             cls.company_2, term_2, other["product_order_no"], cls.customer_low
         )
-        cls._pay(cls.lyon_paid, 300.0, date(2026, 3, 10))
+        cls._register_payment(cls.lyon_paid, 300.0, date(2026, 3, 10))
         Log.create(
             {
                 "move_id": cls.lyon_awaiting.id,
@@ -188,10 +188,6 @@ class TestDepositDashboard(DepositCommon):
         )
         order.action_confirm()
         return order.deposit_invoice_ids
-
-    @classmethod
-    def _pay(cls, invoice, amount, payment_date):
-        DepositCommon._register_payment(cls, invoice, amount, payment_date)
 
     @classmethod
     def _credit(cls, invoice):
@@ -596,7 +592,9 @@ class TestDepositDashboard(DepositCommon):
         for _index in range(3):
             self._deposit(self.customer_high)
             with freeze_time("2026-03-02 10:00:00"):
-                self._pay(self._deposit(self.customer_low), 360.0, date(2026, 3, 6))
+                self._register_payment(
+                    self._deposit(self.customer_low), 360.0, date(2026, 3, 6)
+                )
                 self._deposit(
                     self.env["res.partner"].create({"name": f"Client {_index}"})
                 )

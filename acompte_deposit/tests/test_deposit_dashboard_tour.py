@@ -30,9 +30,7 @@ class TestDepositDashboardTour(DepositCommon, HttpCase):
         with freeze_time(confirmed):
             cls.overdue = cls._confirm_deposit(cls.customer_overdue)
             cls.paid = cls._confirm_deposit(cls.customer_paid)
-        DepositCommon._register_payment(
-            cls, cls.paid, 360.0, confirmed.date() + timedelta(days=2)
-        )
+        cls._register_payment(cls.paid, 360.0, confirmed.date() + timedelta(days=2))
         cls.company._store_deposit_dso_snapshots()
         cls.accountant = new_test_user(
             cls.env,

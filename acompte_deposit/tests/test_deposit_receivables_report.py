@@ -31,13 +31,13 @@ class TestDepositReceivablesReport(DepositCommon):
 
         cls.invoice_0 = cls._invoice(cls.customer, date(2026, 3, 31), 1000.0)
         cls.invoice_15 = cls._invoice(cls.customer, date(2026, 3, 16), 500.0)
-        cls._pay(cls.invoice_15, 200.0, date(2026, 3, 20))
+        cls._register_payment(cls.invoice_15, 200.0, date(2026, 3, 20))
         cls.invoice_45 = cls._invoice(cls.customer, date(2026, 2, 14), 300.0)
         cls.invoice_75 = cls._invoice(cls.customer, date(2026, 1, 15), 200.0)
         cls.invoice_120 = cls._invoice(cls.customer_contact, date(2025, 12, 1), 100.0)
         cls.invoice_martin = cls._invoice(cls.other_customer, date(2026, 3, 21), 250.0)
         cls.paid_martin = cls._invoice(cls.other_customer, date(2026, 3, 1), 400.0)
-        cls._pay(cls.paid_martin, 400.0, date(2026, 3, 10))
+        cls._register_payment(cls.paid_martin, 400.0, date(2026, 3, 10))
 
         # 2 x 500 + 20% = 1,200.00; the 30% deposit of 360.00 is due on 9 March.
         with freeze_time("2026-03-02 09:00:00"):
@@ -51,41 +51,7 @@ class TestDepositReceivablesReport(DepositCommon):
     @classmethod
     def _invoice(cls, partner, date_due, amount, company=None):
         """A posted customer invoice without taxes, dated and due on ``date_due``."""
-        company = company or cls.company
-        invoice = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "invoice_date": date_due,
-                    "invoice_date_due": date_due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Work",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        invoice.action_post()
-        return invoice
-
-    @classmethod
-    def _pay(cls, invoice, amount, payment_date):
-        wizard = (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-        )
-        wizard._create_payments()
+        return cls._post_invoice(partner, amount, date_due, date_due, company=company)
 
     def _values(self, docids=None, company=None):
         return self.Report._get_report_values(

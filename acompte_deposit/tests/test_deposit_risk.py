@@ -84,7 +84,7 @@ class TestDepositRisk(DepositCommon):
             (500.0, "2026-05-01", "2026-05-31", "2026-05-10"),
         ):
             invoice = cls._post_invoice(cls.early, amount, invoice_date, date_due)
-            cls._pay(invoice, amount, paid_on)
+            cls._register_payment(invoice, amount, paid_on)
         cls._post_invoice(
             cls.early, 100.0, "2026-05-05", "2026-05-05", move_type="out_refund"
         )
@@ -98,9 +98,9 @@ class TestDepositRisk(DepositCommon):
 
         # Slow Payer: late, on time, unpaid, and an unpaid deposit reminded twice.
         late = cls._post_invoice(cls.slow, 2000.0, "2026-01-15", "2026-02-14")
-        cls._pay(late, 2000.0, "2026-03-16")
+        cls._register_payment(late, 2000.0, "2026-03-16")
         on_time = cls._post_invoice(cls.slow, 1000.0, "2026-03-01", "2026-03-31")
-        cls._pay(on_time, 1000.0, "2026-03-20")
+        cls._register_payment(on_time, 1000.0, "2026-03-20")
         cls.slow_unpaid = cls._post_invoice(
             cls.slow, 1000.0, "2026-04-01", "2026-05-01"
         )
@@ -122,52 +122,6 @@ class TestDepositRisk(DepositCommon):
 
         cls.levels = cls.env["deposit.reminder.level"].search(
             [("company_id", "=", cls.company.id)]
-        )
-
-    @classmethod
-    def _post_invoice(
-        cls,
-        partner,
-        amount,
-        invoice_date,
-        date_due,
-        company=None,
-        move_type="out_invoice",
-    ):
-        company = company or cls.company
-        invoice = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": invoice_date,
-                    "invoice_date_due": date_due,
-                    "invoice_payment_term_id": False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        invoice.action_post()
-        return invoice
-
-    @classmethod
-    def _pay(cls, invoice, amount, payment_date):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-            ._create_payments()
         )
 
     def _refresh(self, company=None):
@@ -949,7 +903,7 @@ class TestDepositRisk(DepositCommon):
                 invoice = self._post_invoice(
                     customer, 100.0 + index, "2026-04-01", "2026-05-01"
                 )
-                self._pay(invoice, 50.0, "2026-05-20")
+                self._register_payment(invoice, 50.0, "2026-05-20")
                 self._post_invoice(customer, 80.0, "2026-06-01", "2026-06-30")
                 customers.append(customer)
 
